@@ -1,0 +1,199 @@
+"""The embedded, persistent triple store: pyoxigraph on disk.
+
+Each article lives in its own named graph; writing an article replaces
+that graph in one SPARQL update, so a rebuild is idempotent and a failed
+write leaves the previous version intact.  Queries see the union of all
+article graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.ontology import HR
+
+DEFAULT_STORE = Path("hrkg-data")
+DUMP_FORMATS = {
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass
+class QueryResult:
+    """The answer of a SPARQL query, with rdflib terms.
+
+    SELECT fills ``variables`` and ``rows``; ASK sets ``boolean``;
+    CONSTRUCT and DESCRIBE fill ``graph``.
+    """
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def dicts(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of plain strings (``None`` for unbound)."""
+        return [
+            {v: (None if t is None else str(t)) for v, t in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
+    """Convert a pyoxigraph term to the equal rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise StoreError(f"unsupported term in query result: {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to the equal pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise StoreError(f"cannot bind {term!r}: not an IRI, blank node or literal")
+
+
+class Store:
+    """A persistent hrkg store in a directory (in memory when ``path`` is ``None``).
+
+    Examples
+    --------
+    >>> store = Store(None)
+    >>> len(store)
+    0
+    >>> store.query("ASK { ?s ?p ?o }").boolean
+    False
+    """
+
+    def __init__(self, path: str | Path | None = DEFAULT_STORE, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store."""
+        return self._store
+
+    def replace_graph(self, graph: Graph) -> None:
+        """Replace the named graph ``graph.identifier`` with ``graph``'s triples, atomically."""
+        name = graph.identifier
+        if not isinstance(name, URIRef):
+            raise StoreError("only graphs named by an IRI can be stored")
+        data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        try:
+            self._store.update(f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}")
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write graph <{name}>: {exc}") from None
+
+    def remove_graph(self, name: URIRef) -> None:
+        """Delete one named graph (an article) from the store."""
+        self._store.update(f"DROP SILENT GRAPH <{name}>")
+
+    def article_hashes(self) -> dict[str, str]:
+        """Map each stored article id to the content hash it was built from."""
+        result = self.query(
+            "SELECT ?id ?hash WHERE { ?a a hr:Article ; "
+            "<http://purl.org/dc/terms/identifier> ?id ; hr:contentHash ?hash }"
+        )
+        return {str(i): str(h) for i, h in result.rows}
+
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all article graphs.
+
+        Parameters
+        ----------
+        sparql : the query; the ``hr:``, ``rdfs:``, ``skos:``, ``dcterms:`` and
+            ``xsd:`` prefixes are predeclared.
+        bindings : values for variables, bound as RDF terms (never pasted into the text).
+
+        Raises
+        ------
+        QueryError
+            If the query is not valid SPARQL or fails while running.
+        """
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self._store.query(
+                sparql,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+            )
+            return _result(answer)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def dump(self, fmt: str) -> bytes:
+        """Serialise every named graph as N-Quads (``nq``) or TriG (``trig``)."""
+        return self._store.dump(format=DUMP_FORMATS[fmt])
+
+    def dataset_quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the store."""
+        yield from self._store
+
+    def flush(self) -> None:
+        """Make sure every write is on disk."""
+        self._store.flush()
+
+
+PREFIXES = {
+    "hr": str(HR._NS),
+    "id": "https://w3id.org/hrkg/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "schema": "https://schema.org/",
+}
+
+
+def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+        return QueryResult(variables=variables, rows=rows)
+    graph = Graph()
+    for triple in answer:
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return QueryResult(graph=graph)
