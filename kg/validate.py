@@ -1,0 +1,78 @@
+"""Check graphs against the SHACL shapes of ``ontology/shapes.ttl`` with pyshacl."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from kg.store import Store
+
+SHAPES = Path(__file__).resolve().parents[1] / "ontology" / "shapes.ttl"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: which node, which property, what is wrong."""
+
+    focus: str
+    path: str
+    message: str
+    severity: str
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        return f"{self.severity}: <{self.focus}>{path}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating a graph."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+
+@cache
+def load_shapes(path: Path = SHAPES) -> Graph:
+    """The SHACL shapes graph (parsed once)."""
+    return Graph().parse(path, format="turtle")
+
+
+def validate_graph(graph: Graph) -> ValidationReport:
+    """Validate an rdflib graph against the hrkg shapes (no inference).
+
+    Examples
+    --------
+    >>> validate_graph(Graph()).conforms
+    True
+    """
+    conforms, results, _ = shacl_validate(graph, shacl_graph=load_shapes(), inference="none")
+    violations = []
+    for result in results.subjects(SH.resultSeverity, None):
+        def value(p):  # noqa: ANN001, ANN202
+            return next(iter(results.objects(result, p)), None)
+
+        path = value(SH.resultPath)
+        violations.append(
+            Violation(
+                focus=str(value(SH.focusNode)),
+                path=graph.namespace_manager.normalizeUri(path) if path is not None else "",
+                message=str(value(SH.resultMessage) or ""),
+                severity=str(value(SH.resultSeverity)).rsplit("#", 1)[-1],
+            )
+        )
+    return ValidationReport(bool(conforms), sorted(violations, key=str))
+
+
+def validate_store(store: Store) -> ValidationReport:
+    """Validate the union of every article graph of a store."""
+    graph = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+    assert graph is not None
+    for prefix, iri in (("hr", "https://w3id.org/hrkg/ontology#"), ("id", "https://w3id.org/hrkg/id/")):
+        graph.bind(prefix, iri)
+    return validate_graph(graph)
