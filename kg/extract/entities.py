@@ -6,17 +6,23 @@ per real-world entity, with every mention's character offsets) and
 ``doc._.hr_token_entity`` (token index -> entity key).
 
 * Countries: entities carrying an ISO code, keyed ``country:BY``.
-* Places: other ``GPE``/``LOC`` entities (cities, regions).
+* Places: other ``GPE``/``LOC`` entities, and names of large cities the
+  NER took for a person or an organisation ("Nairobi", "Nuevo Laredo").
 * Organisations: gazetteer entries under their canonical name; other
-  ``ORG`` entities under their own name, merged with their acronym
-  ("International Federation for Human Rights" / "FIDH").
-* Persons: see :mod:`kg.extract.persons`.  An entity the NER mislabelled
-  ("Ales" as ORG) joins the person whose name it is, and a bare surname
-  the NER missed is still linked to its person.
+  ``ORG`` entities under their own name, cleaned ("Viasna chair" ->
+  "Viasna"), merged with their acronym ("FIDH"); facilities ("Highlands
+  Police Station"), laws ("... Act") and bare generic bodies ("the
+  Government") are dropped.
+* Persons: see :mod:`kg.extract.persons`.  A name the NER mislabelled as
+  an organisation joins the persons when a title or a description marks
+  it as one ("Bishop Rolando Álvarez", "Oleg Orlov, co-chair of ..."), or
+  when it is a known person's name; a bare surname the NER missed is
+  still linked to its person.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from spacy.language import Language
@@ -24,12 +30,16 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.gazetteers import GAZETTEER_DIR, Gazetteer, load_gazetteer
 from kg.extract.names import initials, normalise_name
-from kg.extract.persons import PersonGroup, group_persons, person_core
+from kg.extract.persons import NAME_WORD, PersonGroup, group_persons, person_core, title_before
+from kg.extract.places import city_country
 from kg.extract.records import EntityRecord, Mention, register_extensions
 
-ORG_STRIP_END = {"'s", "’s", "'", ".", ","}
 MAX_ORG_WORDS = 10
-REASSIGNABLE = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
+PERSON_LIKE_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "NORP"}
+REASSIGNABLE = PERSON_LIKE_LABELS | {"GPE", "LOC"}
+LOCATIVE = {"in", "from", "to", "at", "near", "of"}
+
+Add = Callable[[str, str, str, Span, "str | None"], None]
 
 
 class EntityResolver:
@@ -42,6 +52,9 @@ class EntityResolver:
         for org in self.gazetteer.organisations:
             for alias in org.aliases:
                 self.known_orgs.setdefault(normalise_name(alias), org.name)
+        words = [*self.gazetteer.titles, *self.gazetteer.statuses]
+        self.description_heads = {w.split()[-1] for w in words}
+        self.single_titles = {t for t in self.gazetteer.titles if " " not in t}
 
     def __call__(self, doc: Doc) -> Doc:
         records: dict[str, EntityRecord] = {}
@@ -57,17 +70,16 @@ class EntityResolver:
             for i in range(span.start, span.end):
                 token_entity[i] = key
 
-        persons = self._persons(doc)
+        cores, others = self._split(doc)
+        persons = group_persons(cores)
         person_of: dict[str, PersonGroup] = {}
         for group in persons:
             for word in (group.words[0], group.words[-1]):
                 person_of.setdefault(word, group)
+        for group in persons:  # full names win over first names and surnames
             person_of[" ".join(group.words)] = group
-        person_keys = {id(g): f"person:{normalise_name(g.label)}" for g in persons}
 
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                continue
+        for ent in others:
             code = ent.kb_id_ if len(ent.kb_id_) == 2 and ent.kb_id_.isupper() else None
             if code is None and ent.label_ in {"GPE", "NORP"}:
                 code = self.gazetteer.country_code(ent.text)
@@ -77,16 +89,16 @@ class EntityResolver:
             group = person_of.get(normalise_name(ent.text)) if ent.label_ in REASSIGNABLE else None
             if group is not None and not ent.kb_id_:
                 group.add(ent)
+            elif ent.label_ == "ORG" and not ent.kb_id_ and city_country(_strip(ent).text if _strip(ent) else ""):
+                self._place(ent, add)
             elif ent.label_ == "ORG":
-                self._organisation(doc, ent, add)
-            elif ent.label_ in {"GPE", "LOC"} and "\n" not in ent.text:
-                core = _strip(ent)
-                if core is not None:
-                    add(f"place:{normalise_name(core.text)}", "place", core.text, core)
+                self._organisation(doc, ent, persons, add)
+            elif ent.label_ in {"GPE", "LOC", "PLACE"}:
+                self._place(ent, add)
 
         self._bare_surnames(doc, persons, token_entity)
         for group in persons:
-            key = person_keys[id(group)]
+            key = f"person:{normalise_name(group.label)}"
             for span in sorted(group.spans, key=lambda s: s.start):
                 add(key, "person", group.label, span)
             records[key].roles.update(group.roles)
@@ -95,40 +107,107 @@ class EntityResolver:
         doc._.hr_token_entity = {i: folded.get(k, k) for i, k in token_entity.items()}
         return doc
 
-    def _persons(self, doc: Doc) -> list[PersonGroup]:
-        cores = []
+    # -- sorting entity spans -------------------------------------------------------------
+    def _split(self, doc: Doc) -> tuple[list[tuple[Span, list[str]]], list[Span]]:
+        """Person name cores (with their titles) and the other entity spans."""
+        cores: list[tuple[Span, list[str]]] = []
+        others: list[Span] = []
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" or self._person_like(ent):
                 core, roles = person_core(ent, self.gazetteer)
-                if core is not None and normalise_name(core.text) not in self.known_orgs:
-                    cores.append((core, roles))
-        return group_persons(cores)
+                if core is None or normalise_name(core.text) in self.known_orgs:
+                    continue
+                if self._city_not_person(core):
+                    others.append(Span(doc, core.start, core.end, label="PLACE"))
+                    continue
+                cores.append((core, roles))
+            else:
+                others.append(ent)
+        return cores, others
+
+    def _person_like(self, ent: Span) -> bool:
+        """An ``ORG`` (or similar) that is really a person: titled or described as one."""
+        if ent.label_ not in PERSON_LIKE_LABELS or ent.kb_id_:
+            return False
+        words = [t for t in ent if not t.is_punct and t.lower_ not in {"'s", "’s"}]
+        if not 1 <= len(words) <= 5 or not all(NAME_WORD.match(t.text) for t in words):
+            return False
+        if any(t.lower_ in self.gazetteer.org_words for t in words):
+            return False
+        if self.gazetteer.country_code(ent.text) or city_country(ent.text):
+            return False
+        if words[0].lower_ in self.single_titles or title_before(ent.doc, ent.start, self.gazetteer.titles):
+            return len(words) >= 2
+        root = ent.root
+        described = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ == "be":
+            described += [c for c in root.head.children if c.dep_ == "attr"]
+        return len(words) >= 2 and any(
+            t.lower_ in self.description_heads for d in described for t in d.subtree if t.i < d.i + 6
+        )
+
+    def _city_not_person(self, core: Span) -> bool:
+        """A name the NER called a person that is a city ("Nuevo Laredo", "in Kampala")."""
+        if city_country(core.text) is None:
+            return False
+        before = core.doc[core.start - 1].lower_ if core.start > 0 else ""
+        return len(core) > 1 or before in LOCATIVE
+
+    # -- organisations, places, persons ---------------------------------------------------
+    def _organisation(self, doc: Doc, ent: Span, persons: list[PersonGroup], add: Add) -> None:
+        core = _strip(ent)
+        if core is None or "\n" in core.text:
+            return
+        core = self._split_person(core, persons)
+        if core is None:
+            return
+        while len(core) > 1 and core[-1].lower_ in self.single_titles and not ent.kb_id_:
+            core = core[:-1]  # "Viasna chair" -> "Viasna"
+        words = [t.lower_ for t in core if not t.is_punct]
+        if not words or len(words) > MAX_ORG_WORDS or not any(c.isupper() for c in core.text):
+            return
+        kinds = self.gazetteer.org_words
+        if not ent.kb_id_:
+            if "facility" in kinds.get(words[-1], ()) or "law" in kinds.get(words[-1], ()):
+                return
+            if all("generic" in kinds.get(w, ()) or self.gazetteer.country_code(w) for w in words):
+                return  # "the Government", "Armed Forces", "Russian army"
+            if core.text.casefold() in self.gazetteer.non_persons:
+                return
+        canonical = ent.kb_id_ or self.known_orgs.get(normalise_name(core.text)) or core.text
+        acronyms = doc._.hr_acronyms or {}
+        canonical = acronyms.get(canonical, canonical)
+        canonical = _strip_text(self.known_orgs.get(normalise_name(canonical), canonical))
+        add(f"organisation:{normalise_name(canonical)}", "organisation", canonical, core, None)
+
+    @staticmethod
+    def _split_person(core: Span, persons: list[PersonGroup]) -> Span | None:
+        """Cut a known person's full name off the end of an organisation span."""
+        for group in persons:
+            size = len(group.words)
+            if len(group.words) > 1 and len(core) > size:
+                tail = core[-size:]
+                if normalise_name(tail.text).split() == group.words:
+                    group.add(tail)
+                    return core[:-size]
+        return core
+
+    def _place(self, ent: Span, add: Add) -> None:
+        core = _strip(ent)
+        if core is not None and "\n" not in core.text:
+            add(f"place:{normalise_name(core.text)}", "place", core.text, core, None)
 
     def _bare_surnames(self, doc: Doc, persons: list[PersonGroup], taken: dict[int, str]) -> None:
         """Link proper nouns outside any entity to the full-named person they name."""
-        surnames = {
-            g.words[-1]: g for g in persons if len(g.words) > 1 and len(g.words[-1]) > 2
-        }
-        owned = {i for ent in doc.ents for i in range(ent.start, ent.end)} | set(taken)
+        surnames = {g.words[-1]: g for g in persons if len(g.words) > 1 and len(g.words[-1]) > 2}
+        owned = {i for g in persons for s in g.spans for i in range(s.start, s.end)}
+        owned |= {i for ent in doc.ents for i in range(ent.start, ent.end)} | set(taken)
         for token in doc:
             if token.i in owned or token.tag_ not in {"NNP", "NNPS"}:
                 continue
             group = surnames.get(normalise_name(token.text))
             if group is not None:
                 group.add(doc[token.i : token.i + 1])
-
-    def _organisation(self, doc: Doc, ent: Span, add) -> None:  # noqa: ANN001
-        core = _strip(ent)
-        if core is None or len(core) > MAX_ORG_WORDS or "\n" in core.text:
-            return
-        if not any(c.isupper() for c in core.text) or core.text.casefold() in self.gazetteer.non_persons:
-            return
-        canonical = ent.kb_id_ or self.known_orgs.get(normalise_name(core.text)) or core.text
-        acronyms = doc._.hr_acronyms or {}
-        canonical = acronyms.get(canonical, canonical)
-        canonical = self.known_orgs.get(normalise_name(canonical), canonical)
-        canonical = _strip_text(canonical)
-        add(f"organisation:{normalise_name(canonical)}", "organisation", canonical, core)
 
 
 def merge_acronym_orgs(
@@ -159,7 +238,7 @@ def _strip(span: Span) -> Span | None:
     doc = span.doc
     while start < end and doc[start].lower_ in {"the", "a", "an"}:
         start += 1
-    while end > start and (doc[end - 1].text in ORG_STRIP_END or doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'"} or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end] if start < end else None
 

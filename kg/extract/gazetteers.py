@@ -44,6 +44,7 @@ class Gazetteer:
     titles: dict[str, str] = field(default_factory=dict)  # lowercase title -> relation
     statuses: frozenset[str] = frozenset()
     non_persons: frozenset[str] = frozenset()
+    org_words: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> kinds
 
     def country_code(self, name: str) -> str | None:
         """The ISO code a country name or demonym stands for, case-insensitively.
@@ -149,7 +150,12 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
         for r in _rows(directory / "titles.csv")
         if r.get("title")
     }
+    org_words: dict[str, set[str]] = {}
+    for r in _rows(directory / "org_words.csv"):
+        if r.get("word") and r.get("kind"):
+            org_words.setdefault(r["word"].casefold(), set()).add(r["kind"])
     return Gazetteer(
+        org_words={w: frozenset(k) for w, k in org_words.items()},
         country_names=names,
         demonyms=demonyms,
         country_labels=labels,
