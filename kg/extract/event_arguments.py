@@ -33,12 +33,42 @@ from kg.extract.records import DateValue, Mention, Quantity
 SUBJECTS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "dative", "attr", "oprd"}
+GROUPS = {
+    "number",
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "group",
+    "some",
+    "many",
+    "most",
+    "all",
+    "several",
+    "scores",
+    "handful",
+    "few",
+}
 PERSONAL = {"he": "person", "him": "person", "she": "person", "her": "person", "it": "organisation"}
 RELATIVE = {"who", "whom", "that", "which"}
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
     )
 } | {"dozens": 24, "hundreds": 200, "thousands": 2000, "dozen": 12, "hundred": 100}
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -71,6 +101,9 @@ class Lexicon:
     blockers: frozenset[str] = frozenset()
     future: frozenset[str] = frozenset()
     modals: frozenset[str] = frozenset()
+    undergoer_subjects: frozenset[str] = frozenset()  # "X remained in prison": X is the target
+    intransitive_undergoers: frozenset[str] = frozenset()  # "X disappeared", not "Y shut X down"
+    conducting: frozenset[str] = frozenset()  # "X staged a protest": X takes part
 
 
 @dataclass
@@ -91,7 +124,7 @@ class ArgumentReader:
 
     def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
         self.doc = doc
-        self.lex = lexicon
+        self.lexicon = lexicon
         self.token_entity: dict[int, str] = doc._.hr_token_entity or {}
         self.kinds = {e.key: e.kind for e in doc._.hr_entities or []}
         self.reference: date | None = doc._.hr_reference_date
@@ -118,6 +151,24 @@ class ArgumentReader:
         self._starts = starts
         self._start_index = {k: [i for i, _ in v] for k, v in starts.items()}
         self._sents = [s.start for s in doc.sents]
+        # named groups ("X, Y and Z"), for "they" and "the three activists"
+        self._groups: list[tuple[int, list[str]]] = []
+        for i, key in self.token_entity.items():
+            tok = doc[i]
+            if tok.dep_ == "conj" or self.kind(key) != "person" or tok.head.i in self.token_entity:
+                continue
+            members = [key] + [
+                k
+                for c in tok.conjuncts
+                if (k := self.token_entity.get(c.i)) and self.kind(k) == "person"
+            ]
+            if len(set(members)) >= 2:
+                self._groups.append((max(c.i for c in (tok, *tok.conjuncts)), members))
+        for tok in doc:
+            if tok.tag_ == "NNS" and (members := self._included(tok)) and len(members) >= 2:
+                self._groups.append((max(t.i for t in tok.subtree), members))
+        self._groups.sort()
+        self._group_index = [i for i, _ in self._groups]
 
     # ----------------------------------------------------------------- entities
     def kind(self, key: str) -> str:
@@ -146,6 +197,23 @@ class ArgumentReader:
         there = bisect.bisect_right(self._sents, start) - 1
         return key if here - there <= 2 else None
 
+    def group(self, tok: Token) -> list[str]:
+        """The latest named group of people before ``tok`` within two sentences, for "they"."""
+        plural_noun = (
+            tok.tag_ == "NNS"
+            and tok.lemma_.casefold() in self.lexicon.people
+            and any(c.lower_ in ("the", "these", "those") for c in tok.children)
+        )
+        if tok.lower_ not in ("they", "them") and not plural_noun:
+            return []
+        pos = bisect.bisect_left(self._group_index, tok.i) - 1
+        if pos < 0:
+            return []
+        end, members = self._groups[pos]
+        here = bisect.bisect_right(self._sents, tok.i) - 1
+        there = bisect.bisect_right(self._sents, end) - 1
+        return members if here - there <= 2 else []
+
     def phrase(self, tok: Token, kinds: tuple[str, ...] = ("person", "organisation")) -> list[str]:
         """Entities a noun phrase names: itself, appositions, conjuncts, "including" lists."""
         out: list[str] = []
@@ -153,6 +221,8 @@ class ArgumentReader:
             key = self._one(head, kinds)
             if key is not None:
                 out.append(key)
+            elif "person" in kinds:
+                out += self.group(head) or self._included(head)
             for child in head.children:
                 if child.dep_ == "appos" or (
                     child.dep_ == "prep" and child.lower_ in ("including", "among", "like")
@@ -170,6 +240,8 @@ class ArgumentReader:
             key = self.pronoun(tok)
         if key is None and tok.lower_ in RELATIVE and tok.head.dep_ == "relcl":
             return self._one(tok.head.head, kinds)
+        if key is None and tok.dep_ == "appos" and tok.head.i in self.token_entity:
+            key = self.token_entity[tok.head.i]  # "X, the jailed head of Y"
         if key is None and tok.pos_ == "NOUN" and tok.tag_ == "NN":
             candidates = self._by_role.get(tok.lemma_.casefold(), [])
             if len(candidates) == 1 and any(c.lower_ == "the" for c in tok.children):
@@ -178,23 +250,67 @@ class ArgumentReader:
             return key
         return None
 
+    def _included(self, tok: Token) -> list[str]:
+        """People named inside a plural people noun's phrase ("the women -- X, Y and Z --")."""
+        if tok.tag_ != "NNS" or tok.lemma_.casefold() not in self.lexicon.people:
+            return []
+        out: list[str] = []
+        stack = list(tok.children)
+        while stack:
+            sub = stack.pop()
+            if sub.dep_ in ("relcl", "acl", "advcl") or (
+                sub.dep_ == "prep" and sub.lower_ not in ("including", "among", "like")
+            ):
+                continue
+            key = self.token_entity.get(sub.i)
+            if key is not None and self.kind(key) == "person":
+                out.append(key)
+            stack.extend(sub.children)
+        if not out:  # an "including" list anywhere in the phrase
+            for sub in tok.subtree:
+                if sub.dep_ == "prep" and sub.lower_ in ("including", "among"):
+                    for pobj in self._pobjs(sub):
+                        for member in (pobj, *pobj.conjuncts):
+                            key = self.entity(member)
+                            if key is not None and self.kind(key) == "person":
+                                out.append(key)
+        return sorted(set(out), key=out.index)
+
     @staticmethod
     def _pobjs(prep: Token) -> list[Token]:
         return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
 
     def is_people(self, tok: Token) -> bool:
-        """A noun for people ("activists"), a personal pronoun, or a person entity."""
-        if tok.lower_ in ("he", "him", "she", "her", "they", "them", "who", "whom"):
+        """Particular people: a person, a pronoun, "five activists", "the journalist".
+
+        A bare plural ("Journalists who are imprisoned ...") speaks of people in
+        general and does not count.
+        """
+        if tok.lower_ in ("he", "him", "she", "her", "they", "them"):
             return True
+        if tok.lower_ in ("who", "whom") and tok.head.dep_ == "relcl":
+            return self.is_people(tok.head.head)
+        if tok.lemma_.casefold() in GROUPS:  # "a number of priests", "dozens of activists"
+            return any(self.is_people(p) or p.tag_ == "NNS" for p in self._prep_of(tok))
         key = self.entity(tok)
-        return (key is not None and self.kind(key) == "person") or tok.lemma_.casefold() in (
-            self.lex.people
+        if key is not None:
+            return self.kind(key) == "person"
+        if tok.lemma_.casefold() not in self.lexicon.people:
+            return False
+        return tok.tag_ != "NNS" or any(
+            c.dep_ in ("det", "poss", "nummod", "amod") and (c.dep_ != "amod" or c.like_num)
+            for c in tok.children
         )
+
+    def _prep_of(self, tok: Token) -> list[Token]:
+        return [
+            p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in self._pobjs(c)
+        ]
 
     def authority(self, tok: Token) -> tuple[str | None, str | None]:
         """(agent, location) for an actor noun: a named actor, or an authority's country."""
-        is_authority = tok.lemma_.casefold() in self.lex.authorities or tok.lower_ in (
-            self.lex.authorities
+        is_authority = tok.lemma_.casefold() in self.lexicon.authorities or tok.lower_ in (
+            self.lexicon.authorities
         )
         key = self.token_entity.get(tok.i) if is_authority else self.entity(tok)
         if key is not None:
@@ -224,7 +340,7 @@ class ArgumentReader:
         """Negated, modal, conditional, requested or merely possible: no event."""
         if any(
             c.dep_ == "neg"
-            or (c.dep_ == "aux" and (c.lemma_ in self.lex.modals or c.lower_ == "to"))
+            or (c.dep_ == "aux" and (c.lemma_ in self.lexicon.modals or c.lower_ == "to"))
             or (c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"))
             for c in tok.children
         ):
@@ -233,7 +349,7 @@ class ArgumentReader:
         while cur.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "conj") and hops < 4:
             cur = cur.head
             hops += 1
-            if cur.lemma_ in self.lex.requests or cur.lemma_ in self.lex.blockers:
+            if cur.lemma_ in self.lexicon.requests or cur.lemma_ in self.lexicon.blockers:
                 return True
         return False
 
@@ -251,17 +367,19 @@ class ArgumentReader:
         return None
 
     def noun_blocked(self, noun: Token) -> bool:
-        """"any arrest", "risk of arrest", "arrests should be conducted", "called for the release"."""
-        if any(c.lower_ in ("any", "no", "every", "each") for c in noun.children if c.dep_ == "det"):
+        """No event: "any arrest", "risk of arrest", "arrests should be made", "call for it"."""
+        if any(
+            c.lower_ in ("any", "no", "every", "each") for c in noun.children if c.dep_ == "det"
+        ):
             return True
-        if noun.head.lemma_.casefold() in self.lex.blockers and noun.head.i != noun.i:
+        if noun.head.lemma_.casefold() in self.lexicon.blockers and noun.head.i != noun.i:
             return True
-        if any(c.lemma_.casefold() in self.lex.future for c in noun.children):
+        if any(c.lemma_.casefold() in self.lexicon.future for c in noun.children):
             return True
         verb = self.governor(noun)
         if verb is None:
             return False
-        if verb.lemma_ in self.lex.requests or verb.lemma_ in self.lex.blockers:
+        if verb.lemma_ in self.lexicon.requests or verb.lemma_ in self.lexicon.blockers:
             return True
         direct = noun.head.i == verb.i or (noun.head.head.i == verb.i and noun.head.dep_ == "prep")
         return direct and self.blocked(verb)
@@ -290,21 +408,25 @@ class ArgumentReader:
         return found.pop() if len(found) == 1 else None
 
     def date(self, anchors: list[Token], sent: Span) -> tuple[DateValue | None, bool]:
-        """(date, is_future) from a DATE entity attached to the anchors, else the sentence's only one."""
+        """(date, is_future): a DATE attached to the anchors, else the sentence's only free one."""
         attached, others = [], []
         anchor_ids = {a.i for a in anchors}
         for ent in sent.ents:
-            if ent.label_ != "DATE":
+            if ent.label_ != "DATE" or ent.root.head.lower_ in ("until", "till", "by", "before"):
                 continue
-            cur, hops, hit = ent.root, 0, False
+            cur, hops, hit, verb = ent.root, 0, False, False
             while cur.head.i != cur.i and hops < 4:
                 cur, hops = cur.head, hops + 1
                 if cur.i in anchor_ids:
                     hit = True
                     break
-                if cur.pos_ == "VERB":
+                if cur.pos_ in ("VERB", "AUX"):
+                    verb = True
                     break
-            (attached if hit else others).append(ent)
+            if hit:
+                attached.append(ent)
+            elif not verb and ent.root.pos_ != "VERB":  # not another clause's date
+                others.append(ent)
         for ents, exclusive in ((attached, False), (others, True)):
             values = [(e, v) for e in ents if (v := normalise_date(e.text, self.reference))]
             if values and (not exclusive or len(values) == 1):
@@ -323,13 +445,16 @@ class ArgumentReader:
                 amount = parse_amount(num)
                 if amount is None:
                     continue
-                words = [c for c in num.children if c.dep_ in ("quantmod", "advmod")]
-                qualifier = " ".join(w.lower_ for w in sorted(words, key=lambda t: t.i)) or None
-                if qualifier not in QUALIFIERS:
-                    qualifier = None
-                start = min([num.i, *(w.i for w in words)])
+                qualifier, start = None, num.i
+                for width in (3, 2, 1):  # "as many as", "more than", "over"
+                    words = self.doc[max(num.i - width, 0) : num.i].text.casefold()
+                    if words in QUALIFIERS:
+                        qualifier, start = words, num.i - width
+                        break
                 span = self.doc[start : noun.i + 1]
-                yield Quantity(amount, noun.text, qualifier, Mention(span.start_char, span.end_char, span.text))
+                yield Quantity(
+                    amount, noun.text, qualifier, Mention(span.start_char, span.end_char, span.text)
+                )
 
 
 def parse_amount(num: Token) -> int | None:
@@ -339,10 +464,12 @@ def parse_amount(num: Token) -> int | None:
     --------
     >>> import spacy
     >>> doc = spacy.blank("en")("over 22,000 signatures and 1.4 million messages")
-    >>> parse_amount(doc[1]), parse_amount(doc[5])
-    (22000, 1400000)
+    >>> parse_amount(doc[1]), parse_amount(doc[4]), parse_amount(doc[5])
+    (22000, 1400000, 1400000)
     """
     text = num.lower_.replace(",", "")
+    if text in SCALES and num.i > 0 and num.nbor(-1).like_num:
+        return parse_amount(num.nbor(-1))
     scale = 1
     nxt = num.nbor(1) if num.i + 1 < len(num.doc) else None
     if nxt is not None and nxt.lower_ in SCALES:

@@ -1,0 +1,593 @@
+"""``hrkg_events``: find the human-rights events an article reports.
+
+The component runs last, after the entity components have filled
+``doc._.hr_entities``, ``doc._.hr_token_entity`` and
+``doc._.hr_reference_date``, and leaves ``doc._.hr_events``: one
+:class:`~kg.extract.records.EventRecord` per real-world event.
+
+How it works, in one pass over the matches of one ``Matcher``:
+
+1. **Triggers.**  ``pipelines/patterns/event_triggers.jsonl`` holds token
+   patterns (on ``LEMMA``, ``LOWER`` and ``POS``), one JSON object a line:
+   ``{"label": <event type>, "pattern": [...], "id": ...}`` with optional
+   qualifiers: ``needs`` (what the mention must have: ``person``, ``entity``,
+   ``concrete``, ``speaker``, ``organisation_speaker``, ``organiser``,
+   ``visitor``, ``facility``, ``organisation_target``), ``state`` (the type
+   when the verb describes a state), ``speech`` (a reporting verb: needs a
+   reported clause) and ``governors`` (a verb that turns the mention into
+   another type: "sent X behind bars" is a sentencing).  Verbs are matched
+   by their inflected forms (robust to lemmatiser slips), nouns by lemma.
+   Overlapping matches keep the longest ("letter-writing campaign" is
+   letter writing, not a campaign; "pre-trial detention" is no trial).
+   Lines of the form ``{"lexicon": <name>, "words": [...]}`` hold the word
+   lists that qualify triggers (people nouns, authorities, request verbs,
+   blockers such as "risk of", modals...; see
+   :class:`~kg.extract.event_arguments.Lexicon`).
+2. **Concrete events only.**  A verb trigger must report a fact: past,
+   perfect or passive (the present for ongoing states, statements and
+   headlines), not negated, not under a modal or "to", not requested
+   ("urged the authorities to release X" is a statement, not a release).
+   A noun trigger must not be hypothetical ("risk of arrest", "any
+   arrest"), requested ("called for the release of X") or the subject of a
+   modal ("arrests should be conducted"), and must have a concrete
+   argument (an entity, a date; per pattern ``needs``).  People in general
+   ("Journalists who are imprisoned ...") are no argument; "five
+   activists", "the journalist" and "he" are.  An event dated after the
+   article is a plan, not an event.  A pattern's ``state`` label
+   replaces its own when the verb describes a state ("is being detained",
+   "activists detained in India" are detention; "police detained him on
+   Monday" is an arrest).
+3. **Arguments** come from the parse (:mod:`kg.extract.event_arguments`):
+   subject of an active verb -> agent, passive subject or object -> target,
+   "by" phrase -> agent; for nouns "arrest of X" and "X's arrest" -> target;
+   unnamed authorities become their country ("Azerbaijani authorities").
+   Protest subjects are participants; campaign, petition and letter-writing
+   subjects are organisers (organisations) or participants (people).  A
+   statement needs a named speaker; "say" and its kin need an organisation
+   among the speaker's words ("said Jane Doe, director at Amnesty").
+   Plural people resolve to the latest named group ("Stern, Hillier and
+   Markmann ... The activists were arrested"); "he" to the latest person
+   within two sentences.  Dates come from a DATE attached to the trigger
+   (or, failing that, the sentence's only DATE attached to no other verb),
+   normalised by :func:`kg.extract.dates.normalise_date`.
+4. **Once per real-world event.**  Mentions of one type merge when their
+   targets overlap (statements: when their speakers overlap); a mention
+   without a target joins the latest event of its type, and so does "Y was
+   also arrested" on the same day.  Triggers, mentions and arguments
+   accumulate; the first date and location stay.  Statement targets are
+   kept only when other events (or requests: "called for the release of
+   X") are about them, or when they are countries addressed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from kg.extract.event_arguments import ArgumentReader, Lexicon, Reading
+from kg.extract.records import Argument, EventRecord, Mention, register_extensions
+from kg.ontology import EVENT_TYPES
+
+PATTERNS_PATH = (
+    Path(__file__).resolve().parents[2] / "pipelines" / "patterns" / "event_triggers.jsonl"
+)
+ACTED_ON = {
+    "arrest",
+    "detention",
+    "imprisonment",
+    "sentencing",
+    "trial",
+    "release",
+    "killing",
+    "torture",
+    "disappearance",
+    "other",
+}
+ORGANISED = {"campaign", "petition", "letter_writing"}
+PRESENT_OK = {"statement", "detention", "imprisonment"}
+VERB_TAGS = {"VBD", "VBN"}
+SPEAKER_LINKS = {"poss", "pobj", "compound", "appos", "nsubj"}  # "X, director at HRW"
+# Types whose location may come from the only country or place of the sentence.
+SENTENCE_LOCATION = ("protest", "killing", "election", "visit", "torture", "disappearance")
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    """The metadata of one trigger pattern."""
+
+    label: str
+    id: str
+    needs: str | None = None
+    state: str | None = None
+    speech: bool = False
+    governors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Candidate:
+    """One trigger mention with its arguments, before merging."""
+
+    label: str
+    span: Span
+    reading: Reading
+    roles: dict[str, list[str]] = field(default_factory=dict)
+    also: bool = False  # "Y was also arrested": the same event as the latest one
+
+
+class EventExtractor:
+    """Fill ``doc._.hr_events`` from trigger patterns and the dependency parse.
+
+    Parameters
+    ----------
+    nlp : the pipeline (for its vocabulary).
+    patterns_path : the JSONL file of trigger patterns and lexicons.
+    sentence_location : the event types whose location falls back to the only
+        country or place of the sentence when no "in/at" phrase gives one.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> extractor = EventExtractor(nlp)
+    >>> sorted({r.label for r in extractor.rules.values()})[:3]
+    ['arrest', 'award', 'campaign']
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        patterns_path: str | Path = PATTERNS_PATH,
+        sentence_location: Iterable[str] = SENTENCE_LOCATION,
+    ) -> None:
+        register_extensions()
+        self.matcher = Matcher(nlp.vocab)
+        self.rules: dict[str, TriggerRule] = {}
+        lexicon: dict[str, frozenset[str]] = {}
+        path = Path(patterns_path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            if "lexicon" in entry:
+                lexicon[entry["lexicon"]] = frozenset(w.casefold() for w in entry["words"])
+                continue
+            if entry["label"] not in EVENT_TYPES:
+                raise ValueError(f"{path}:{number}: unknown event type {entry['label']!r}")
+            key = f"{entry['label']}#{number}"
+            self.rules[key] = TriggerRule(
+                entry["label"],
+                entry.get("id", key),
+                entry.get("needs"),
+                entry.get("state"),
+                bool(entry.get("speech")),
+                tuple(entry.get("governors", {}).items()),
+            )
+            self.matcher.add(key, [entry["pattern"]], greedy="LONGEST")
+        known = {f.name for f in fields(Lexicon)}
+        self.lexicon = Lexicon(**{k: v for k, v in lexicon.items() if k in known})
+        self.sentence_location = frozenset(sentence_location)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.hr_token_entity is None:
+            doc._.hr_token_entity = {}
+        reader = ArgumentReader(doc, self.lexicon)
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        merger = _Merger()
+        requested: set[str] = set()  # people whose release etc. someone asks for
+        for span in sorted(filter_spans(spans), key=lambda s: s.start):
+            rule = self.rules[span.label_]
+            candidate = self._read(span, rule, reader, requested)
+            if candidate is not None:
+                merger.add(candidate)
+        doc._.hr_events = _focus_statements(merger.events, reader, requested)
+        return doc
+
+    # ------------------------------------------------------------------ reading
+    def _read(
+        self, span: Span, rule: TriggerRule, r: ArgumentReader, requested: set[str]
+    ) -> Candidate | None:
+        anchor = _anchor(span)
+        label = rule.label
+        verbal = anchor.pos_ in ("VERB", "AUX")
+        if not verbal and rule.governors:  # "sent X behind bars" is a sentencing
+            verb = r.governor(anchor)
+            label = dict(rule.governors).get(verb.lemma_, label) if verb is not None else label
+            if verb is not None and label != rule.label:
+                anchor, verbal = verb, True
+        if verbal:
+            if not self._reports(anchor, label, r):
+                if label in ACTED_ON:
+                    requested.update(self._verb_roles(anchor, label, r)[0].get("target", []))
+                return None
+            if rule.speech and not _speech_act(anchor):
+                return None
+            if rule.state and _is_state(anchor):
+                label = rule.state
+            roles, people, extra = self._verb_roles(anchor, label, r)
+        else:
+            purpose = anchor.dep_ == "pobj" and anchor.head.lower_ == "for"
+            if r.noun_blocked(anchor) or (purpose and label in ACTED_ON):
+                if label in ACTED_ON:
+                    requested.update(self._noun_roles(anchor, label, r)[0].get("target", []))
+                return None
+            roles, people, extra = self._noun_roles(anchor, label, r)
+        reading = Reading(people_target=people)
+        used = {k for keys in roles.values() for k in keys}
+        reading.date, reading.future = r.date([anchor, *extra], anchor.sent)
+        if reading.future:
+            return None
+        reading.location = r.location([anchor, *extra], used)
+        fallback = r.sentence_location(anchor.sent, used) if reading.location is None else None
+        if fallback and label in self.sentence_location:
+            reading.location, fallback = fallback, None
+        if not self._satisfied(rule.needs, verbal, roles, reading, anchor, r, fallback):
+            return None
+        nouns = [t for t in (anchor, *anchor.children) if t.pos_ in ("NOUN", "PROPN")]
+        reading.quantities = list(r.quantities(nouns))
+        also = any(c.lower_ in ("also", "too") for c in anchor.children if c.dep_ == "advmod")
+        return Candidate(label, span, reading, roles, also)
+
+    @staticmethod
+    def _reports(verb: Token, label: str, r: ArgumentReader) -> bool:
+        """A verb that states a fact: tense, negation, modality, requests."""
+        if label == "statement":
+            if any(c.dep_ == "neg" or c.lemma_ in r.lexicon.modals for c in verb.children):
+                return False
+            return verb.tag_ in ("VBD", "VBN", "VBZ", "VBP")
+        if r.blocked(verb):
+            return False
+        passive = any(c.dep_ == "auxpass" for c in verb.children)
+        if verb.tag_ in VERB_TAGS:
+            return True
+        if verb.tag_ in ("VBZ", "VBP"):
+            return label in PRESENT_OK or passive or verb.sent.start == 0
+        if verb.tag_ == "VBG":
+            return passive or verb.dep_ == "pcomp" or label in ORGANISED or label == "protest"
+        return False
+
+    def _verb_roles(
+        self, verb: Token, label: str, r: ArgumentReader
+    ) -> tuple[dict[str, list[str]], bool, list[Token]]:
+        subjects, passive, objects, by = _verb_slots(verb)
+        roles: dict[str, list[str]] = {}
+        people = False
+        extra: list[Token] = []
+        if label == "statement":
+            roles["agent"] = _speakers(subjects, r)
+            roles["target"] = _about(verb, subjects, r)
+            return roles, False, extra
+        if label in ACTED_ON or label in ("award", "visit"):
+            undergoers = passive or objects
+            if verb.dep_ in ("acl", "amod") and not passive:
+                undergoers = [verb.head]
+            if label == "award":
+                undergoers = undergoers + _prep_objects(verb, ("to",))
+            winner = label == "award" and verb.lemma_ in ("win", "receive", "accept", "collect")
+            undergoes = verb.lemma_ in r.lexicon.undergoer_subjects or (
+                verb.lemma_ in r.lexicon.intransitive_undergoers and not objects
+            )
+            if winner or (undergoes and not passive):
+                undergoers, subjects = subjects, []  # "X won a prize", "X remained in prison"
+            agents = [k for t in subjects + by if (k := r.authority(t)[0])]
+            if label == "visit":
+                agents = [k for t in subjects for k in r.phrase(t)]
+            roles["agent"] = agents
+            roles["target"] = [k for t in undergoers for k in r.phrase(t)]
+            people = any(r.is_people(t) for t in undergoers)
+            extra = subjects + by + undergoers
+        elif label == "protest":
+            roles["participant"] = [k for t in subjects for k in r.phrase(t)]
+            people = any(r.is_people(t) for t in subjects)
+        elif label in ORGANISED:
+            _organisers(subjects, r, roles)
+            roles.setdefault("target", []).extend(_for_whom(verb, r))
+        else:  # election
+            roles["participant"] = [k for t in subjects + objects for k in r.phrase(t, ("person",))]
+        return roles, people, extra
+
+    def _noun_roles(
+        self, noun: Token, label: str, r: ArgumentReader
+    ) -> tuple[dict[str, list[str]], bool, list[Token]]:
+        roles: dict[str, list[str]] = {}
+        poss = [c for c in noun.children if c.dep_ == "poss"]
+        of = _prep_objects(noun, ("of",))
+        by = _prep_objects(noun, ("by",))
+        verb = r.governor(noun)
+        extra = [verb] if verb is not None else []
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj",)] if verb is not None else []
+        if label == "statement":
+            speakers = poss + by + of + subjects
+            roles["agent"] = _speakers(speakers, r)
+            roles["target"] = _about(verb, speakers, r) if verb is not None else []
+            return roles, False, extra
+        via_prep = verb is not None and noun.dep_ in ("pobj", "attr", "acomp")
+        doer = verb is not None and noun.dep_ == "dobj" and verb.lemma_ in r.lexicon.conducting
+        if label in ACTED_ON or label in ("award", "visit"):
+            targets = [k for t in poss + of for k in r.phrase(t)]
+            if via_prep and verb is not None and verb.lemma_ in r.lexicon.undergoer_subjects:
+                targets += [k for t in subjects for k in r.phrase(t)]
+            if label == "award":
+                targets += [k for t in _prep_objects(noun, ("to",)) for k in r.phrase(t)]
+                if noun.dep_ == "appos":
+                    targets += r.phrase(noun.head)
+            agents = [k for t in by if (k := r.authority(t)[0])]
+            if doer:
+                agents += [k for t in subjects if (k := r.authority(t)[0])]
+            roles["agent"], roles["target"] = agents, targets
+        elif label == "protest":
+            roles["participant"] = [k for t in poss + by for k in r.phrase(t)]
+            if via_prep or doer:
+                roles["participant"] += [k for t in subjects for k in r.phrase(t)]
+            roles["target"] = [k for t in _prep_objects(noun, ("against",)) for k in r.phrase(t)]
+        elif label in ORGANISED:
+            _organisers(poss + by + (subjects if doer else []), r, roles)
+            if not roles.get("organiser"):
+                clause = _clause_verb(noun)
+                subjects = [c for c in clause.children if c.dep_ == "nsubj"] if clause else []
+                roles["organiser"] = [
+                    k for t in subjects for k in r.phrase(t) if r.kind(k) == "organisation"
+                ]
+            for child in noun.children:
+                key = r.entity(child) if child.dep_ in ("compound", "amod", "nmod") else None
+                if key and r.kind(key) == "organisation":
+                    roles.setdefault("organiser", []).append(key)
+            roles.setdefault("target", []).extend(_for_whom(noun, r))
+        else:  # election
+            people = [t for t in subjects if verb is not None]
+            if verb is not None:
+                people += [p for c in verb.children if c.dep_ == "prep" for p in r._pobjs(c)]
+            roles["participant"] = [k for t in people for k in r.phrase(t, ("person",))]
+        return roles, False, extra
+
+    @staticmethod
+    def _satisfied(
+        needs: str | None,
+        verbal: bool,
+        roles: dict[str, list[str]],
+        reading: Reading,
+        anchor: Token,
+        r: ArgumentReader,
+        place: str | None = None,
+    ) -> bool:
+        entities = any(roles.values())
+        if needs == "speaker":
+            return bool(roles.get("agent"))
+        if needs == "organisation_speaker":
+            return any(r.kind(k) == "organisation" for k in roles.get("agent", []))
+        if needs == "organiser":
+            return bool(roles.get("organiser"))
+        if needs == "visitor":
+            return bool(roles.get("agent"))
+        if needs == "organisation_target":
+            return any(r.kind(k) == "organisation" for k in roles.get("target", []))
+        if needs == "person":
+            return bool(roles.get("target")) or reading.people_target
+        if needs == "entity":
+            return entities
+        if needs == "concrete":
+            return entities or reading.date is not None or (reading.location or place) is not None
+        if needs == "facility":
+            places = [p for c in anchor.children if c.dep_ == "prep" for p in r._pobjs(c)]
+            return any(
+                r.entity(p) or p.lemma_.casefold() in r.lexicon.facilities for p in places
+            ) and bool(roles.get("target") or reading.people_target)
+        if verbal:
+            return entities or reading.people_target or reading.date is not None
+        return entities or reading.date is not None
+
+
+# ---------------------------------------------------------------------- helpers
+def _anchor(span: Span) -> Token:
+    """The token that carries a match: its syntactic root, or its main verb or noun."""
+    root = span.root
+    if root.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+        return root
+    verbs = [t for t in span if t.pos_ == "VERB"]
+    nouns = [t for t in span if t.pos_ in ("NOUN", "PROPN")]
+    return verbs[0] if verbs else (nouns[-1] if nouns else root)
+
+
+def _is_state(verb: Token) -> bool:
+    """A state, not an act: "is being held", "activists detained in India", "remain detained"."""
+    if verb.dep_ in ("acl", "amod") or verb.head.lemma_ in ("remain", "stay"):
+        return True
+    return any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP", "VBG") for c in verb.children)
+
+
+def _verb_slots(verb: Token) -> tuple[list[Token], list[Token], list[Token], list[Token]]:
+    """(active subjects, passive subjects, objects, by-agents), inherited along conj."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    head = verb
+    while (
+        not subjects
+        and not passive
+        and head.dep_ in ("conj", "advcl", "xcomp")
+        and head.head != head
+    ):
+        head = head.head
+        subjects = [c for c in head.children if c.dep_ == "nsubj"]
+        passive = [c for c in head.children if c.dep_ == "nsubjpass"]
+    if not subjects and not passive and verb.dep_ == "relcl":
+        passive = [verb.head]  # "the activists who were arrested" parses who as nsubjpass
+    if not subjects and not passive and verb.dep_ == "pcomp" and verb.head.head != verb.head:
+        main = [c for c in verb.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(c.dep_ == "auxpass" for c in verb.children):  # "X ... after being convicted"
+            passive = main
+        else:
+            subjects = main
+    return subjects, passive, objects, by
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    """The nearest verb above ``tok``."""
+    cur = tok
+    for _ in range(6):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
+    return [
+        p
+        for c in tok.children
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+
+
+def _speakers(tokens: list[Token], r: ArgumentReader) -> list[str]:
+    """A speaker and the organisations named in its phrase ("X, director at HRW")."""
+    out: list[str] = []
+    for tok in tokens:
+        out += [k for k in r.phrase(tok, ("person", "organisation", "country"))]
+        for sub in tok.subtree:
+            key = r.entity(sub)
+            if key and r.kind(key) == "organisation" and sub.dep_ in SPEAKER_LINKS:
+                out.append(key)
+    return list(dict.fromkeys(out))
+
+
+def _about(verb: Token, speakers: list[Token], r: ArgumentReader) -> list[str]:
+    """Whom a statement is about: people named in its complements, countries it addresses."""
+    skip = {t.i for s in speakers for t in s.subtree}
+    out: list[str] = []
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "punct", "aux", "neg") or child.i in skip:
+            continue
+        for tok in child.subtree:
+            key = r.entity(tok) if tok.i not in skip else None
+            if key is None:
+                continue
+            if r.kind(key) == "person" or (r.kind(key) == "country" and tok.dep_ == "dobj"):
+                out.append(key)
+    return list(dict.fromkeys(out))
+
+
+def _organisers(subjects: list[Token], r: ArgumentReader, roles: dict[str, list[str]]) -> None:
+    for tok in subjects:
+        for key in r.phrase(tok):
+            role = "organiser" if r.kind(key) == "organisation" else "participant"
+            roles.setdefault(role, []).append(key)
+
+
+def _for_whom(tok: Token, r: ArgumentReader) -> list[str]:
+    """The people an organised action supports: "campaign for X", "letters to X"."""
+    heads = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
+    return [
+        k
+        for h in heads
+        for t in _prep_objects(h, ("for", "on", "to", "about"))
+        for k in r.phrase(t, ("person",))
+    ]
+
+
+def _speech_act(verb: Token) -> bool:
+    """Speech: "said that ...", "..., X said", "said in a statement"; not "added X to a list"."""
+    if verb.dep_ in ("parataxis", "ccomp") or any(
+        c.dep_ in ("ccomp", "parataxis") for c in verb.children
+    ):
+        return True
+    return any(
+        p.lemma_ in ("statement", "interview", "tweet", "post", "briefing", "conference", "release")
+        for p in _prep_objects(verb, ("in", "on", "at", "during"))
+    )
+
+
+def _focus_statements(
+    events: list[EventRecord], r: ArgumentReader, requested: set[str]
+) -> list[EventRecord]:
+    """Keep as statement targets only countries and the people events or requests are about."""
+    victims = requested | {
+        a.entity for e in events if e.type != "statement" for a in e.arguments if a.role == "target"
+    }
+    for event in events:
+        if event.type == "statement":
+            event.arguments = [
+                a
+                for a in event.arguments
+                if a.role != "target" or a.entity in victims or r.kind(a.entity) == "country"
+            ]
+    return events
+
+
+class _Merger:
+    """Merge candidates into one event per real-world event (dict lookups, no pairwise pass)."""
+
+    def __init__(self) -> None:
+        self.events: list[EventRecord] = []
+        self._by_key: dict[tuple[str, str], EventRecord] = {}
+        self._latest: dict[str, EventRecord] = {}
+        self._untargeted: dict[str, EventRecord] = {}
+
+    def add(self, c: Candidate) -> None:
+        agents = list(dict.fromkeys(c.roles.get("agent", [])))
+        targets = [k for k in dict.fromkeys(c.roles.get("target", [])) if k not in agents]
+        c.roles["target"] = targets
+        keys = agents if c.label == "statement" else targets
+        event = next((e for k in keys if (e := self._by_key.get((c.label, k)))), None)
+        if event is None and c.label != "statement":
+            event = self._untargeted.get(c.label) if targets else self._latest.get(c.label)
+            latest = self._latest.get(c.label)
+            if event is None and c.also and latest is not None:
+                same_day = (
+                    not c.reading.date
+                    or not latest.date
+                    or c.reading.date.value == latest.date.value
+                )
+                event = latest if same_day else None
+        if event is None:
+            event = EventRecord(type=c.label)
+            self.events.append(event)
+        if targets and self._untargeted.get(c.label) is event:
+            del self._untargeted[c.label]
+        elif not targets and not any(a.role == "target" for a in event.arguments):
+            self._untargeted[c.label] = event
+        for k in keys:
+            self._by_key.setdefault((c.label, k), event)
+        self._latest[c.label] = event
+        self._absorb(event, c)
+
+    @staticmethod
+    def _absorb(event: EventRecord, c: Candidate) -> None:
+        text = c.span.text
+        if text not in event.triggers:
+            event.triggers.append(text)
+        event.mentions.append(Mention(c.span.start_char, c.span.end_char, text))
+        present = {a.entity for a in event.arguments}
+        for role in ("agent", "organiser", "target", "participant"):
+            for key in c.roles.get(role, []):
+                if key not in present:
+                    event.arguments.append(Argument(role, key))
+                    present.add(key)
+        event.location = event.location or c.reading.location
+        event.date = event.date or c.reading.date
+        event.quantities.extend(q for q in c.reading.quantities if q not in event.quantities)
+
+
+@Language.factory(
+    "hrkg_events",
+    default_config={
+        "patterns_path": str(PATTERNS_PATH),
+        "sentence_location": list(SENTENCE_LOCATION),
+    },
+)
+def make_event_extractor(
+    nlp: Language, name: str, patterns_path: str, sentence_location: list[str]
+) -> EventExtractor:
+    """Create the ``hrkg_events`` component."""
+    return EventExtractor(nlp, patterns_path, sentence_location)
