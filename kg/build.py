@@ -56,8 +56,8 @@ class ArticleGraph:
             self.add(self.iri, DCTERMS.publisher, Literal(a.publisher))
         if a.date:
             self.add(self.iri, DCTERMS.date, Literal(a.date.isoformat(), datatype=XSD.date))
-        if a.url:
-            self.add(self.iri, SCHEMA_URL, URIRef(a.url) if "://" in a.url else Literal(a.url))
+        if a.url and "://" in a.url and not any(c in a.url for c in ' <>"{}|\\^`'):
+            self.add(self.iri, SCHEMA_URL, URIRef(a.url))
 
     def mention(self, owner: URIRef, mention: Mention) -> URIRef:
         """Link ``owner`` to a mention node with offsets and its sentence."""
@@ -76,7 +76,9 @@ class ArticleGraph:
         """The IRI of the sentence holding character ``char`` (added once)."""
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
         sent = span.sent if span is not None else self.doc[:].sent
-        bounds = (sent.start_char, sent.end_char)
+        text = sent.text.strip()
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        bounds = (start, start + len(text))
         node = self.sentences.get(bounds)
         if node is None:
             node = self.sentences[bounds] = node_iri("sentence", self.article.id, *bounds)
@@ -84,7 +86,7 @@ class ArticleGraph:
             self.add(node, HR.inArticle, self.iri)
             self.add(node, HR.startChar, Literal(bounds[0]))
             self.add(node, HR.endChar, Literal(bounds[1]))
-            self.add(node, HR.text, Literal(sent.text.strip()))
+            self.add(node, HR.text, Literal(text))
         return node
 
     def entity(self, record: EntityRecord) -> URIRef:
@@ -124,6 +126,7 @@ class ArticleGraph:
             self.add(q, RDF.type, HR.Quantity)
             self.add(q, HR.amount, Literal(quantity.amount))
             self.add(q, HR.anchorText, Literal(quantity.mention.text))
+            self.mention(q, quantity.mention)
             if quantity.unit:
                 self.add(q, HR.unit, Literal(quantity.unit))
             if quantity.qualifier:

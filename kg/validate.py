@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from kg.store import Store
@@ -61,12 +61,22 @@ def validate_graph(graph: Graph) -> ValidationReport:
         violations.append(
             Violation(
                 focus=str(value(SH.focusNode)),
-                path=graph.namespace_manager.normalizeUri(path) if path is not None else "",
+                path=_path_text(graph, results, path),
                 message=str(value(SH.resultMessage) or ""),
                 severity=str(value(SH.resultSeverity)).rsplit("#", 1)[-1],
             )
         )
     return ValidationReport(bool(conforms), sorted(violations, key=str))
+
+
+def _path_text(graph: Graph, results: Graph, path: object) -> str:
+    """A SHACL result path for people: ``hr:countryCode``, or ``^hr:quantity`` for an inverse."""
+    if isinstance(path, URIRef):
+        return graph.namespace_manager.normalizeUri(path)
+    inverse = results.value(path, SH.inversePath) if path is not None else None
+    if isinstance(inverse, URIRef):
+        return "^" + graph.namespace_manager.normalizeUri(inverse)
+    return "" if path is None else "(a property path)"
 
 
 def validate_store(store: Store) -> ValidationReport:

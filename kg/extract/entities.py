@@ -238,6 +238,10 @@ def _strip(span: Span) -> Span | None:
     doc = span.doc
     while start < end and doc[start].lower_ in {"the", "a", "an"}:
         start += 1
+    for i in range(start + 1, end):  # "Zimbabwe Union of Journalists (ZUJ": the name ends at "("
+        if doc[i].text == "(":
+            end = i
+            break
     while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'"} or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end] if start < end else None

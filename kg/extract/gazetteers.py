@@ -42,6 +42,7 @@ class Gazetteer:
     ambiguous_countries: frozenset[str] = frozenset()  # names that need the NER's GPE label
     organisations: list[Organisation] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # lowercase title -> relation
+    title_kinds: dict[str, str] = field(default_factory=dict)  # lowercase title -> kind
     statuses: frozenset[str] = frozenset()
     non_persons: frozenset[str] = frozenset()
     org_words: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> kinds
@@ -154,7 +155,13 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
     for r in _rows(directory / "org_words.csv"):
         if r.get("word") and r.get("kind"):
             org_words.setdefault(r["word"].casefold(), set()).add(r["kind"])
+    title_kinds = {
+        r["title"].casefold(): r.get("kind") or "org_role"
+        for r in _rows(directory / "titles.csv")
+        if r.get("title")
+    }
     return Gazetteer(
+        title_kinds=title_kinds,
         org_words={w: frozenset(k) for w, k in org_words.items()},
         country_names=names,
         demonyms=demonyms,

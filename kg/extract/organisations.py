@@ -49,6 +49,8 @@ class OrganisationMatcher:
             Span(doc, start, end, label="ORG", kb_id=doc.vocab.strings[match_id])
             for matcher in (self.matcher, self.lower_matcher)
             for match_id, start, end in matcher(doc)
+            # Other casings only count when the name starts with a capital: not "save the children".
+            if doc[start].text[:1].isupper()
         ]
         merge_into_ents(doc, spans, self._may_replace)
         acronyms = self._acronyms(doc)

@@ -33,6 +33,8 @@ DESCRIPTION_DEPS = {"appos", "attr", "acl", "relcl"}
 ORG_PREPS = {"of", "at", "for", "with", "in"}
 DETAINING = {"arrest", "detention", "imprisonment"}
 SUPPORTING = {"campaign", "petition", "letter_writing"}
+CLAUSE_VERBS = {"head": "leader_of", "lead": "leader_of", "chair": "leader_of", "direct": "leader_of",
+                "found": "founded", "co-found": "founded", "establish": "founded", "join": "member_of"}
 CALLS = {"urge", "call", "demand", "appeal", "press", "ask", "campaign", "support", "defend"}
 
 
@@ -43,6 +45,7 @@ class RelationExtractor:
         register_extensions()
         gazetteer = load_gazetteer(Path(gazetteer_dir))
         self.titles = gazetteer.titles
+        self.title_kinds = gazetteer.title_kinds
         self.statuses = gazetteer.statuses
         self.longest = max((len(t.split()) for t in [*self.titles, *self.statuses]), default=1)
 
@@ -70,53 +73,113 @@ class RelationExtractor:
 
     # -- descriptions of a person -------------------------------------------------------
     def _describe(self, person: EntityRecord, span: Span, token_entity, entities, relate) -> None:  # noqa: ANN001
+        """Read the phrases that describe one person mention."""
         root = span.root
-        descriptions: list[Token] = []
+        inside = set(range(span.start, span.end))
+        phrases: list[tuple[Token, list[Token]]] = []
         for child in root.children:
-            if child.dep_ in DESCRIPTION_DEPS or (child.dep_ == "compound" and child.i < span.start):
-                descriptions.append(child)
+            if child.dep_ in DESCRIPTION_DEPS and child.i not in inside:
+                for noun in (child, *child.conjuncts):
+                    phrases.append((noun, [t for t in noun.subtree if t.i not in inside]))
         if root.dep_ == "appos" and root.head.i not in token_entity:
-            descriptions.append(root.head)
+            head = root.head
+            phrases.append((head, [t for t in head.subtree if t.i not in set(range(root.left_edge.i, root.right_edge.i + 1))]))
         if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in {"be", "become", "remain"}:
-            descriptions += [c for c in root.head.children if c.dep_ in {"attr", "acomp", "oprd"}]
-        # "Human Rights Watch researcher X": compounds left of the name.
-        left = [t for t in root.lefts if t.i < span.start]
-        for head in descriptions:
-            nouns = [head, *[c for c in head.conjuncts]]
-            for noun in nouns:
-                self._noun(person, noun, span, token_entity, entities, relate)
-        for token in left:
-            self._noun(person, token, span, token_entity, entities, relate)
+            for attr in root.head.children:
+                if attr.dep_ in {"attr", "oprd"}:
+                    phrases.append((attr, list(attr.subtree)))
+        left = [t for child in root.lefts if child.i < span.start for t in child.subtree]
+        if left:
+            nouns = [t for t in left if t.pos_ in {"NOUN", "PROPN"} and t.i not in token_entity]
+            phrases.append((nouns[-1] if nouns else left[-1], left))
+        for noun, tokens in phrases:
+            if tokens and len(tokens) <= 40:
+                self._phrase(person, span, noun, tokens, token_entity, entities, relate)
+        for child in root.children:
+            if child.dep_ == "relcl":
+                self._clause(person, span, child, token_entity, entities, relate)
 
-    def _noun(self, person, noun: Token, span: Span, token_entity, entities, relate) -> None:  # noqa: ANN001
-        """Read one describing noun phrase: titles, statuses, the organisation, a nationality."""
-        if noun.i in token_entity and not entities[token_entity[noun.i]].kind == "organisation":
-            return
-        phrase = [t for t in noun.subtree if t.i not in range(span.start, span.end)]
-        if not phrase or len(phrase) > 40:
-            return
-        words = [t.lower_ for t in phrase]
-        title = self._longest(words, noun, phrase, self.titles)
-        status = self._longest(words, noun, phrase, self.statuses)
+    def _phrase(self, person, span, noun, tokens, token_entity, entities, relate) -> None:  # noqa: ANN001, PLR0913
+        """One describing phrase: its title, status, the organisation or country, a nationality."""
+        words = [t.lower_ for t in tokens]
+        status = self._longest(words, noun, tokens, self.statuses)
         if status:
             person.statuses.add(status)
-        orgs = []
-        for t in phrase:
-            key = token_entity.get(t.i)
-            if key and key not in orgs and entities[key].kind == "organisation":
-                orgs.append(key)
-            if key and entities[key].kind == "country" and t.dep_ in {"amod", "compound", "nmod"}:
-                if t.head.i == noun.i or t.head.head.i == noun.i:
-                    relate(person.key, "nationality", key, span.doc[min(t.i, span.start) : max(t.i + 1, span.end)])
+        title = self._title(words, noun, tokens)
+        kind = self.title_kinds.get(title or "", "")
+        doc = span.doc
+        evidence = doc[min(span.start, tokens[0].i) : max(span.end, tokens[-1].i + 1)]
+        if not title or kind != "political":
+            for t in tokens:
+                key = token_entity.get(t.i)
+                if key and entities[key].kind == "country" and t.dep_ in {"amod", "compound", "nmod"}:
+                    if t.head.i == noun.i or t.head.i == span.root.i:
+                        relate(person.key, "nationality", key, evidence)
         if not title:
             return
         person.roles.add(title)
         relation = self.titles.get(title, "none")
-        if relation != "none" and orgs:
-            # The organisation attached to this title noun, else the first in its phrase.
-            org = next((token_entity[t.i] for t in noun.subtree if t.i in token_entity and token_entity[t.i] in orgs), orgs[0])
-            start, end = min(span.start, phrase[0].i), max(span.end, phrase[-1].i + 1)
-            relate(person.key, relation, org, span.doc[start:end], title)
+        if relation == "none":
+            return
+        wanted = "country" if kind == "political" else "organisation"
+        attached = self._attached(noun, tokens, token_entity, entities, wanted)
+        if attached is None and kind == "political":
+            attached = self._dominant_country(entities)  # "President X" in an article about one country
+        if attached:
+            relate(person.key, relation, attached, evidence, title)
+
+    def _title(self, words: list[str], noun: Token, tokens: list[Token]) -> str | None:
+        """The title a phrase gives, preferring a modified one ("associate ... director")."""
+        title = self._longest(words, noun, tokens, self.titles)
+        if title and " " not in title:
+            for left in noun.lefts:
+                combined = f"{left.lower_} {title}"
+                if combined in self.titles:
+                    return combined
+            if self.titles.get(title) == "leader_of" and self.title_kinds.get(title) == "org_role":
+                # "Asia director", "Americas director": a regional post, not the head.
+                if any(left.pos_ == "PROPN" and left.dep_ in {"compound", "nmod"} for left in noun.lefts):
+                    return f"regional {title}" if f"regional {title}" in self.titles else title
+        return title
+
+    @staticmethod
+    def _dominant_country(entities: dict[str, EntityRecord]) -> str | None:
+        """The country with at least half of the article's country mentions, if any."""
+        counts = {k: len(e.mentions) for k, e in entities.items() if e.kind == "country"}
+        total = sum(counts.values())
+        best = max(counts, key=counts.__getitem__, default=None)
+        return best if best is not None and counts[best] * 2 >= total else None
+
+    @staticmethod
+    def _attached(noun: Token, tokens: list[Token], token_entity, entities, wanted: str) -> str | None:  # noqa: ANN001
+        """The entity of kind ``wanted`` the title noun is attached to ("head of X", "X's head")."""
+        candidates: list[Token] = []
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in ORG_PREPS:
+                candidates += [t for t in child.subtree]
+            elif child.dep_ in {"poss", "compound", "nmod", "amod"}:
+                candidates += [t for t in child.subtree]
+        if noun.dep_ in {"compound", "nmod"}:  # "Human Rights Watch researcher X": left of the name
+            candidates += [t for t in tokens if t.i < noun.i]
+        for t in candidates:
+            key = token_entity.get(t.i)
+            if key and entities[key].kind == wanted:
+                return key
+        return None
+
+    def _clause(self, person, span, verb, token_entity, entities, relate) -> None:  # noqa: ANN001
+        """ "X, who heads Y" / "X, who founded Y"."""
+        relation = CLAUSE_VERBS.get(verb.lemma_)
+        if relation is None:
+            return
+        for child in verb.children:
+            if child.dep_ in {"dobj", "attr"}:
+                for t in child.subtree:
+                    key = token_entity.get(t.i)
+                    if key and entities[key].kind == "organisation":
+                        doc = span.doc
+                        relate(person.key, relation, key, doc[span.start : max(span.end, t.i + 1)], verb.lemma_)
+                        return
 
     def _longest(self, words: list[str], noun: Token, phrase: list[Token], table) -> str | None:  # noqa: ANN001
         """The longest entry of ``table`` in the phrase that ends at or right before ``noun``."""
