@@ -104,6 +104,7 @@ class Lexicon:
     undergoer_subjects: frozenset[str] = frozenset()  # "X remained in prison": X is the target
     intransitive_undergoers: frozenset[str] = frozenset()  # "X disappeared", not "Y shut X down"
     conducting: frozenset[str] = frozenset()  # "X staged a protest": X takes part
+    campaign_units: frozenset[str] = frozenset()  # "104,731 actions": tallies of a campaign
 
 
 @dataclass

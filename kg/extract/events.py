@@ -186,7 +186,9 @@ class EventExtractor:
             candidate = self._read(span, rule, reader, requested)
             if candidate is not None:
                 merger.add(candidate)
-        doc._.hr_events = _focus_statements(merger.events, reader, requested)
+        events = _focus_statements(merger.events, reader, requested)
+        _attach_tallies(doc, events, reader, self.lexicon.campaign_units)
+        doc._.hr_events = events
         return doc
 
     # ------------------------------------------------------------------ reading
@@ -508,6 +510,28 @@ def _speech_act(verb: Token) -> bool:
     )
 
 
+def _attach_tallies(
+    doc: Doc, events: list[EventRecord], r: ArgumentReader, units: frozenset[str]
+) -> None:
+    """Give the article's main campaign the tallies reported apart from any trigger.
+
+    Campaign reports count their actions in sentences of their own ("As many as
+    104,731 actions were taken"); such a count of campaign units (actions,
+    letters, signatures ...) goes to the campaign, letter-writing or petition
+    event mentioned most, when the article has one.
+    """
+    campaigns = [e for e in events if e.type in CAMPAIGN_TYPES]
+    if not campaigns or not units:
+        return
+    main = max(campaigns, key=lambda e: (len(e.mentions), e.type == "letter_writing"))
+    taken = {q.mention for e in events for q in e.quantities}
+    nouns = [t for t in doc if t.lemma_.casefold() in units or t.lower_ in units]
+    for quantity in r.quantities(nouns):
+        if quantity.mention not in taken:
+            main.quantities.append(quantity)
+            taken.add(quantity.mention)
+
+
 def _focus_statements(
     events: list[EventRecord], r: ArgumentReader, requested: set[str]
 ) -> list[EventRecord]:
@@ -523,6 +547,9 @@ def _focus_statements(
                 if a.role != "target" or a.entity in victims or r.kind(a.entity) == "country"
             ]
     return events
+
+
+CAMPAIGN_TYPES = ("campaign", "letter_writing", "petition")
 
 
 class _Merger:
