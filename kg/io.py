@@ -49,6 +49,14 @@ def article_from_record(record: object, where: str) -> Article:
     if not text.strip():
         raise InputError(f"{where}: article {ident!r} is empty")
     meta = {k: record.get(k) for k in ("url", "title", "publisher")}
+    for name, value in {"id": ident, "text": text, **meta}.items():
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError as exc:  # JSON can spell lone surrogates ("\ud800")
+            raise InputError(
+                f"{where}: {name!r} holds a lone surrogate at character {exc.start}, "
+                "which is not text; fix the \\u escape"
+            ) from None
     return Article(
         id=str(ident),
         text=text,
@@ -70,9 +78,11 @@ def read_jsonl(path: Path) -> Iterator[Article | InputError]:
             if not raw.strip():
                 continue
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                yield InputError(f"{where}: not UTF-8 (byte {exc.start}); re-encode the file as UTF-8")
+                yield InputError(
+                    f"{where}: not UTF-8 (byte {exc.start}); re-encode the file as UTF-8"
+                )
                 continue
             try:
                 record = json.loads(line)
@@ -88,7 +98,7 @@ def read_jsonl(path: Path) -> Iterator[Article | InputError]:
 def read_text(path: Path) -> Iterator[Article | InputError]:
     """Yield the one article of a plain-text file; its id is the file name's stem."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise InputError(f"{path}: cannot open ({exc.strerror})") from None
     except UnicodeDecodeError as exc:

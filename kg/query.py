@@ -29,7 +29,17 @@ from kg.store import QueryResult, Store
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM = re.compile(r"^(\w+)\s*\((\w+)\)\s*(?:=\s*(.*?))?\s*(?:--\s*(.*))?$")
-WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+# The first ``WHERE {`` that is not inside a comment, a string or an IRI.
+WHERE = re.compile(
+    r"#[^\n]*"  # a comment
+    r'''|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'''  # long strings
+    r"""|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"""
+    r'''|"(?:[^"\\\n\r]|\\.)*"'''  # strings
+    r"""|'(?:[^'\\\n\r]|\\.)*'"""
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"  # IRIs
+    r"|(?P<where>(?<![?$\w])WHERE\s*\{)",
+    re.IGNORECASE,
+)
 TYPES = ("string", "code", "iri", "int", "date", "year", "name")
 
 
@@ -63,7 +73,11 @@ def parse_named_query(path: Path) -> NamedQuery:
     QueryError
         If a ``# param:`` line is malformed or names an unknown type.
     """
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 (byte {exc.start})"
+        raise QueryError(f"{path}: cannot read the query ({reason})") from None
     info: dict[str, str] = {}
     params = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -114,11 +128,13 @@ def to_term(param: Param, value: str) -> Node:
             return Literal(f"{int(value):04d}", datatype=XSD.gYear)
         if param.type == "code":
             return Literal(value.strip().upper())
-        if param.type == "name":
-            return Literal(value.strip().casefold())
+        if param.type == "name":  # the queries compare LCASE(label) = LCASE(?name)
+            return Literal(value.strip())
         return Literal(value)
     except ValueError as exc:
-        raise QueryError(f"parameter {param.name!r}: {value!r} is not a valid {param.type} ({exc})") from None
+        raise QueryError(
+            f"parameter {param.name!r}: {value!r} is not a valid {param.type} ({exc})"
+        ) from None
 
 
 def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
@@ -133,7 +149,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
     unknown = sorted(set(values) - set(known))
     if unknown:
         choices = ", ".join(known) or "none"
-        raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r} (parameters: {choices})")
+        raise QueryError(
+            f"query {query.name!r} has no parameter {unknown[0]!r} (parameters: {choices})"
+        )
     bindings = {}
     for param in query.params:
         value = values.get(param.name, param.default)
@@ -158,14 +176,11 @@ def with_values(sparql: str, bindings: dict[str, Node]) -> str:
     """
     if not bindings:
         return sparql
-    offset = 0
-    for line in sparql.splitlines(keepends=True):
-        match = None if line.lstrip().startswith("#") else WHERE.search(line)
-        if match:
-            at = offset + match.end()
+    for match in WHERE.finditer(sparql):
+        if match.group("where"):
+            at = match.end()
             block = " ".join(f"VALUES ?{k} {{ {v.n3()} }}" for k, v in bindings.items())
             return f"{sparql[:at]} {block}\n{sparql[at:]}"
-        offset += len(line)
     raise QueryError("cannot bind parameters: the query has no `WHERE {`")
 
 
@@ -182,7 +197,9 @@ def resolve(query: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I):
         return NamedQuery("inline", query)
     names = ", ".join(named) or "none"
-    raise QueryError(f"{query!r} is not a named query, a .rq file or SPARQL (named queries: {names})")
+    raise QueryError(
+        f"{query!r} is not a named query, a .rq file or SPARQL (named queries: {names})"
+    )
 
 
 def run_query(store: Store, query: str, params: dict[str, str] | None = None) -> QueryResult:

@@ -102,8 +102,15 @@ class Store:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+            hint = (
+                "; if an hrkg command is writing to it, try again when it is done"
+                if read_only
+                else ""
+            )
+            raise StoreError(
+                f"{self.path}: cannot open the store ({_one_line(exc)}){hint}"
+            ) from None
 
     def __len__(self) -> int:
         return len(self._store)
@@ -120,7 +127,9 @@ class Store:
             raise StoreError("only graphs named by an IRI can be stored")
         data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         try:
-            self._store.update(f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}")
+            self._store.update(
+                f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}"
+            )
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot write graph <{name}>: {exc}") from None
 
@@ -153,9 +162,9 @@ class Store:
             answer = self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
             return _result(answer)
         except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL: {exc}") from None
+            raise QueryError(f"invalid SPARQL: {_one_line(exc)}") from None
         except (OSError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"query failed: {exc}") from None
+            raise QueryError(f"query failed: {_one_line(exc)}") from None
 
     def dump(self, fmt: str) -> bytes:
         """Serialise every named graph as N-Quads (``nq``) or TriG (``trig``)."""
@@ -182,6 +191,12 @@ PREFIXES = {
 }
 
 
+def _one_line(exc: Exception, limit: int = 300) -> str:
+    """An error message on one line, cut short (oxigraph lists every expected character)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(boolean=bool(answer))
@@ -191,5 +206,7 @@ def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Qu
         return QueryResult(variables=variables, rows=rows)
     graph = Graph()
     for triple in answer:
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
     return QueryResult(graph=graph)

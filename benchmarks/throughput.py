@@ -1,0 +1,105 @@
+"""Throughput and memory of hrkg against its baselines, measured in one run.
+
+Compares, on the same articles:
+
+* extraction: the bare spaCy model (``nlp.pipe``) vs. the full hrkg pipeline;
+* building: extraction + RDF build + pyoxigraph store, per article and per word;
+* querying: every named query on the pyoxigraph store vs. the same queries on
+  an rdflib in-memory ``Dataset`` holding the same quads.
+
+Usage::
+
+    .venv/bin/python benchmarks/throughput.py [ARTICLES.jsonl ...] [--repeat N]
+
+Without arguments it uses the bundled ``examples/seed.jsonl``, repeated to
+make the timings stable.  Figures are printed; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import spacy
+from rdflib import Dataset
+
+from kg.article import Article
+from kg.extract.pipeline import DEFAULT_MODEL, load_pipeline, pipe_docs
+from kg.ingest import ingest
+from kg.io import read_articles
+from kg.query import bind, load_queries, with_values
+from kg.store import PREFIXES, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(label: str, words: int, articles: int, run) -> float:  # noqa: ANN001
+    """Run ``run()``, print articles/s and words/s, return seconds."""
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    print(
+        f"{label:42} {seconds:8.2f} s {articles / seconds:9.1f} articles/s "
+        f"{words / seconds:10.0f} words/s"
+    )
+    return seconds
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", type=Path, default=[ROOT / "examples" / "seed.jsonl"])
+    parser.add_argument("--repeat", type=int, default=20, help="copies of the corpus to process")
+    args = parser.parse_args()
+
+    base = [a for a in read_articles(args.inputs) if isinstance(a, Article)]
+    articles = [replace(a, id=f"{a.id}#{n}") for n in range(args.repeat) for a in base]
+    words = sum(len(a.text.split()) for a in articles)
+    print(f"{len(articles)} articles ({len(base)} distinct x {args.repeat}), {words} words\n")
+
+    raw = spacy.load(DEFAULT_MODEL)
+    nlp = load_pipeline()
+    texts = [a.text for a in articles]
+    t_raw = timed("baseline: spaCy model alone (nlp.pipe)", words, len(articles),
+                  lambda: list(raw.pipe(texts, batch_size=16)))
+    t_full = timed("hrkg pipeline (model + our components)", words, len(articles),
+                   lambda: list(pipe_docs(nlp, ((a.text, a.date) for a in articles))))
+    print(f"{'  our components cost':42} {100 * (t_full / t_raw - 1):8.1f} % over the model\n")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "store")
+        timed("hrkg build: extract + RDF + store", words, len(articles),
+              lambda: ingest(articles, store, nlp, force=True))
+        quads = len(store)
+        print(f"{'  quads stored':42} {quads:8d}\n")
+
+        dataset = Dataset(default_union=True)
+        dataset.parse(data=store.dump("nq"), format="nquads")
+        init_ns = {k: v for k, v in PREFIXES.items()}
+        print(f"{'query':28} {'pyoxigraph':>12} {'rdflib':>12} {'rows':>6}")
+        for name, query in load_queries().items():
+            text = with_values(query.text, bind(query, {}))
+            start = time.perf_counter()
+            ox_rows = store.query(text).rows
+            t_ox = time.perf_counter() - start
+            start = time.perf_counter()
+            try:
+                rdflib_rows = list(dataset.query(text, initNs=init_ns))
+            except Exception as exc:  # noqa: BLE001 - rdflib's engine fails on some valid queries
+                print(f"{name:28} {t_ox * 1000:10.1f}ms {'failed':>12} {len(ox_rows):6d}"
+                      f"  (rdflib: {type(exc).__name__})")
+                continue
+            t_rdflib = time.perf_counter() - start
+            same = len(ox_rows) == len(rdflib_rows)
+            print(f"{name:28} {t_ox * 1000:10.1f}ms {t_rdflib * 1000:10.1f}ms {len(ox_rows):6d}"
+                  + ("" if same else f"  (rdflib: {len(rdflib_rows)} rows)"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
