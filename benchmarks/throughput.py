@@ -37,7 +37,7 @@ from kg.store import PREFIXES, Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(label: str, words: int, articles: int, run) -> float:  # noqa: ANN001
+def timed(label: str, words: int, articles: int, run) -> float:
     """Run ``run()``, print articles/s and words/s, return seconds."""
     start = time.perf_counter()
     run()
@@ -64,16 +64,28 @@ def main() -> None:
     raw = spacy.load(DEFAULT_MODEL)
     nlp = load_pipeline()
     texts = [a.text for a in articles]
-    t_raw = timed("baseline: spaCy model alone (nlp.pipe)", words, len(articles),
-                  lambda: list(raw.pipe(texts, batch_size=16)))
-    t_full = timed("hrkg pipeline (model + our components)", words, len(articles),
-                   lambda: list(pipe_docs(nlp, ((a.text, a.date) for a in articles))))
+    t_raw = timed(
+        "baseline: spaCy model alone (nlp.pipe)",
+        words,
+        len(articles),
+        lambda: list(raw.pipe(texts, batch_size=16)),
+    )
+    t_full = timed(
+        "hrkg pipeline (model + our components)",
+        words,
+        len(articles),
+        lambda: list(pipe_docs(nlp, ((a.text, a.date) for a in articles))),
+    )
     print(f"{'  our components cost':42} {100 * (t_full / t_raw - 1):8.1f} % over the model\n")
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "store")
-        timed("hrkg build: extract + RDF + store", words, len(articles),
-              lambda: ingest(articles, store, nlp, force=True))
+        timed(
+            "hrkg build: extract + RDF + store",
+            words,
+            len(articles),
+            lambda: ingest(articles, store, nlp, force=True),
+        )
         quads = len(store)
         print(f"{'  quads stored':42} {quads:8d}\n")
 
@@ -89,14 +101,18 @@ def main() -> None:
             start = time.perf_counter()
             try:
                 rdflib_rows = list(dataset.query(text, initNs=init_ns))
-            except Exception as exc:  # noqa: BLE001 - rdflib's engine fails on some valid queries
-                print(f"{name:28} {t_ox * 1000:10.1f}ms {'failed':>12} {len(ox_rows):6d}"
-                      f"  (rdflib: {type(exc).__name__})")
+            except Exception as exc:
+                print(
+                    f"{name:28} {t_ox * 1000:10.1f}ms {'failed':>12} {len(ox_rows):6d}"
+                    f"  (rdflib: {type(exc).__name__})"
+                )
                 continue
             t_rdflib = time.perf_counter() - start
             same = len(ox_rows) == len(rdflib_rows)
-            print(f"{name:28} {t_ox * 1000:10.1f}ms {t_rdflib * 1000:10.1f}ms {len(ox_rows):6d}"
-                  + ("" if same else f"  (rdflib: {len(rdflib_rows)} rows)"))
+            print(
+                f"{name:28} {t_ox * 1000:10.1f}ms {t_rdflib * 1000:10.1f}ms {len(ox_rows):6d}"
+                + ("" if same else f"  (rdflib: {len(rdflib_rows)} rows)")
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory: {peak:.0f} MiB")
 

@@ -137,7 +137,11 @@ class ArticleGraph:
 
     def relation(self, relation: RelationRecord) -> URIRef:
         """Add a relation directly and as a qualified, traceable assertion."""
-        s, p, o = entity_iri(relation.subject), RELATIONS[relation.predicate], entity_iri(relation.object)
+        s, p, o = (
+            entity_iri(relation.subject),
+            RELATIONS[relation.predicate],
+            entity_iri(relation.object),
+        )
         self.add(s, p, o)
         digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:12]
         node = node_iri("relation", self.article.id, digest)

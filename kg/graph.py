@@ -73,7 +73,10 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     for source, target, relation, articles in store.query(EDGES).rows:
         if str(source) in graph and str(target) in graph:
             graph.add_edge(
-                str(source), str(target), key=str(relation), relation=str(relation),
+                str(source),
+                str(target),
+                key=str(relation),
+                relation=str(relation),
                 articles=str(articles),
             )
     return graph

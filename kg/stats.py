@@ -31,8 +31,16 @@ def store_stats(store: Store) -> dict[str, int]:
     0
     """
     found = {str(w): int(n) for w, n in store.query(COUNTS).rows}
-    order = ["articles", "persons", "organisations", "countries", "places", "events",
-             "relation assertions", "mentions"]
+    order = [
+        "articles",
+        "persons",
+        "organisations",
+        "countries",
+        "places",
+        "events",
+        "relation assertions",
+        "mentions",
+    ]
     stats = {what: found.get(what, 0) for what in order}
     stats.update({str(t): int(n) for t, n in store.query(EVENT_TYPES).rows})
     stats["quads"] = len(store)

@@ -54,16 +54,12 @@ def validate_graph(graph: Graph) -> ValidationReport:
     conforms, results, _ = shacl_validate(graph, shacl_graph=load_shapes(), inference="none")
     violations = []
     for result in results.subjects(SH.resultSeverity, None):
-        def value(p):  # noqa: ANN001, ANN202
-            return next(iter(results.objects(result, p)), None)
-
-        path = value(SH.resultPath)
         violations.append(
             Violation(
-                focus=str(value(SH.focusNode)),
-                path=_path_text(graph, results, path),
-                message=str(value(SH.resultMessage) or ""),
-                severity=str(value(SH.resultSeverity)).rsplit("#", 1)[-1],
+                focus=str(results.value(result, SH.focusNode)),
+                path=_path_text(graph, results, results.value(result, SH.resultPath)),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             )
         )
     return ValidationReport(bool(conforms), sorted(violations, key=str))
@@ -83,6 +79,9 @@ def validate_store(store: Store) -> ValidationReport:
     """Validate the union of every article graph of a store."""
     graph = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
     assert graph is not None
-    for prefix, iri in (("hr", "https://w3id.org/hrkg/ontology#"), ("id", "https://w3id.org/hrkg/id/")):
+    for prefix, iri in (
+        ("hr", "https://w3id.org/hrkg/ontology#"),
+        ("id", "https://w3id.org/hrkg/id/"),
+    ):
         graph.bind(prefix, iri)
     return validate_graph(graph)

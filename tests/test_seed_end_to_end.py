@@ -13,19 +13,49 @@ from kg.validate import validate_store
 from tests.conftest import SEED
 
 SEED_COUNTRIES = {
-    "Austria": "AT", "Belgium": "BE", "Bermuda": "BM", "Bulgaria": "BG", "Canada": "CA",
-    "Cyprus": "CY", "the Czech Republic": "CZ", "Finland": "FI", "Ghana": "GH", "Iceland": "IS",
-    "Ireland": "IE", "Italy": "IT", "Japan": "JP", "Latvia": "LV", "Luxembourg": "LU",
-    "Mali": "ML", "Malta": "MT", "Moldova": "MD", "Mongolia": "MN", "Paraguay": "PY",
-    "Poland": "PL", "Portugal": "PT", "Puerto Rico": "PR", "Romania": "RO", "Russia": "RU",
-    "Slovakia": "SK", "Slovenia": "SI", "South Korea": "KR", "Sweden": "SE",
-    "Switzerland": "CH", "Taiwan": "TW", "Togo": "TG", "Tunis": "TN", "Ukraine": "UA",
-    "Venezuela": "VE", "the UK": "GB",
+    "Austria": "AT",
+    "Belgium": "BE",
+    "Bermuda": "BM",
+    "Bulgaria": "BG",
+    "Canada": "CA",
+    "Cyprus": "CY",
+    "the Czech Republic": "CZ",
+    "Finland": "FI",
+    "Ghana": "GH",
+    "Iceland": "IS",
+    "Ireland": "IE",
+    "Italy": "IT",
+    "Japan": "JP",
+    "Latvia": "LV",
+    "Luxembourg": "LU",
+    "Mali": "ML",
+    "Malta": "MT",
+    "Moldova": "MD",
+    "Mongolia": "MN",
+    "Paraguay": "PY",
+    "Poland": "PL",
+    "Portugal": "PT",
+    "Puerto Rico": "PR",
+    "Romania": "RO",
+    "Russia": "RU",
+    "Slovakia": "SK",
+    "Slovenia": "SI",
+    "South Korea": "KR",
+    "Sweden": "SE",
+    "Switzerland": "CH",
+    "Taiwan": "TW",
+    "Togo": "TG",
+    "Tunis": "TN",
+    "Ukraine": "UA",
+    "Venezuela": "VE",
+    "the UK": "GB",
 }
 
 
 def select(store, sparql):
-    return [tuple(str(t) if t is not None else None for t in row) for row in store.query(sparql).rows]
+    return [
+        tuple(str(t) if t is not None else None for t in row) for row in store.query(sparql).rows
+    ]
 
 
 def person(store, name):
@@ -40,7 +70,10 @@ def person(store, name):
 def test_bialiatski_is_one_person_with_his_aliases(seed_store):
     (iri,) = person(seed_store, "Ales Byalyatski")
     assert person(seed_store, "Ales") == [iri]
-    assert select(seed_store, "SELECT ?p WHERE { ?p a hr:Person ; rdfs:label ?l FILTER(CONTAINS(?l, 'Ales')) }") == [(iri,)]
+    assert select(
+        seed_store,
+        "SELECT ?p WHERE { ?p a hr:Person ; rdfs:label ?l FILTER(CONTAINS(?l, 'Ales')) }",
+    ) == [(iri,)]
 
 
 def test_bialiatski_leads_viasna_and_is_a_member_of_fidh(seed_store):
@@ -48,13 +81,18 @@ def test_bialiatski_leads_viasna_and_is_a_member_of_fidh(seed_store):
     rows = select(
         seed_store,
         f"""SELECT ?rel ?org ?role WHERE {{
-            ?r a hr:RelationAssertion ; rdf:subject <{iri}> ; rdf:predicate ?rel ; rdf:object ?o ; hr:role ?role .
+            ?r a hr:RelationAssertion ; rdf:subject <{iri}> ; rdf:predicate ?rel ;
+               rdf:object ?o ; hr:role ?role .
             ?o a hr:Organisation ; rdfs:label ?org }}""",
     )
     relations = {(rel.rsplit("#")[-1], org): role for rel, org, role in rows}
     assert relations[("leaderOf", "Viansa")] == "head"
     assert relations[("memberOf", "International Federation for Human Rights")] == "vice president"
-    fidh = select(seed_store, "SELECT ?a WHERE { ?o rdfs:label 'International Federation for Human Rights' ; skos:altLabel ?a }")
+    fidh = select(
+        seed_store,
+        "SELECT ?a WHERE { ?o rdfs:label 'International Federation for Human Rights' ;"
+        " skos:altLabel ?a }",
+    )
     assert ("FIDH",) in fidh
     assert seed_store.query(f"ASK {{ <{iri}> hr:leaderOf ?o . ?o rdfs:label 'Viansa' }}").boolean
 
@@ -79,8 +117,16 @@ def test_amnesty_organises_letter_writing_for_him_on_december_7_2012(seed_store)
 
 
 def test_all_36_countries_of_the_list_with_their_iso_codes(seed_store):
-    rows = dict(select(seed_store, "SELECT ?code ?label WHERE { ?c a hr:Country ; hr:countryCode ?code ; rdfs:label ?label }"))
-    assert set(SEED_COUNTRIES.values()) <= set(rows), sorted(set(SEED_COUNTRIES.values()) - set(rows))
+    rows = dict(
+        select(
+            seed_store,
+            "SELECT ?code ?label WHERE { ?c a hr:Country ; hr:countryCode ?code ;"
+            " rdfs:label ?label }",
+        )
+    )
+    assert set(SEED_COUNTRIES.values()) <= set(rows), sorted(
+        set(SEED_COUNTRIES.values()) - set(rows)
+    )
     assert "KP" not in rows  # "South Korea" is not North Korea
     assert rows["RU"] == "Russia" and rows["GB"] == "United Kingdom" and rows["KR"] == "South Korea"
     assert "BY" in rows  # "Belarusian authorities", "the Belarusian human rights activist"
@@ -112,7 +158,8 @@ def test_every_entity_and_event_traces_back_to_a_span_of_the_article(seed_store)
         assert article[int(start) : int(end)] == anchor
     orphans = select(
         seed_store,
-        """SELECT ?x WHERE { { ?x a hr:Person } UNION { ?x a hr:Organisation } UNION { ?x a hr:Country }
+        """SELECT ?x WHERE { { ?x a hr:Person } UNION { ?x a hr:Organisation }
+           UNION { ?x a hr:Country }
            UNION { ?x a hr:Event } FILTER NOT EXISTS { ?x hr:hasMention ?m } }""",
     )
     assert orphans == []
@@ -133,7 +180,9 @@ def test_named_queries_answer_about_the_seed(seed_store):
     assert actors[0]["actor"] == "Ales Byalyatski"
     facts = run_query(seed_store, "facts-with-sources", {"entity": "FIDH"}).dicts()
     assert any("vice president" in row["sentence"] for row in facts)
-    countries = run_query(seed_store, "campaign-countries", {"organisation": "Amnesty International"})
+    countries = run_query(
+        seed_store, "campaign-countries", {"organisation": "Amnesty International"}
+    )
     assert countries.variables[:2] == ["country", "code"]
 
 
@@ -146,9 +195,15 @@ def test_networkx_view_has_typed_nodes_and_role_labelled_edges(seed_store):
     assert graph.nodes[amnesty]["type"] == "Organisation"
     letter = [n for n, a in graph.nodes(data=True) if a.get("type") == "LetterWriting"]
     assert letter
-    relations = {d["relation"] for _, target, d in graph.out_edges(letter[0], data=True) if target in (ales, amnesty)}
+    relations = {
+        d["relation"]
+        for _, target, d in graph.out_edges(letter[0], data=True)
+        if target in (ales, amnesty)
+    }
     assert relations == {"organiser", "target"}
-    assert graph.has_edge(ales, next(n for n, a in graph.nodes(data=True) if a["label"] == "Viansa"), key="leaderOf")
+    assert graph.has_edge(
+        ales, next(n for n, a in graph.nodes(data=True) if a["label"] == "Viansa"), key="leaderOf"
+    )
     countries = [n for n, a in graph.nodes(data=True) if a["type"] == "Country"]
     assert len(countries) >= 36 and all(graph.nodes[c]["country_code"] for c in countries)
 

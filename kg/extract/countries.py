@@ -23,7 +23,7 @@ from kg.extract.spans import merge_into_ents
 
 PROTECTING_LABELS = {"PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
-# An "ORG" that is only a country's generic body ("Belarusian authorities") gives way to the country.
+# An "ORG" that is only a country's generic body ("Belarusian authorities") yields to the country.
 GENERIC_BODIES = {"authorities", "government", "police", "regime", "army", "military", "forces"}
 
 
@@ -33,7 +33,10 @@ class CountryMatcher:
     def __init__(self, nlp: Language, gazetteer_dir: str | Path = GAZETTEER_DIR) -> None:
         self.gazetteer = load_gazetteer(Path(gazetteer_dir))
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for label, table in (("GPE", self.gazetteer.country_names), ("NORP", self.gazetteer.demonyms)):
+        for label, table in (
+            ("GPE", self.gazetteer.country_names),
+            ("NORP", self.gazetteer.demonyms),
+        ):
             for name, code in table.items():
                 self.matcher.add(f"{label}:{code}", [nlp.make_doc(name)])
         self.ambiguous = self.gazetteer.ambiguous_countries

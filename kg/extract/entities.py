@@ -89,7 +89,11 @@ class EntityResolver:
             group = person_of.get(normalise_name(ent.text)) if ent.label_ in REASSIGNABLE else None
             if group is not None and not ent.kb_id_:
                 group.add(ent)
-            elif ent.label_ == "ORG" and not ent.kb_id_ and city_country(_strip(ent).text if _strip(ent) else ""):
+            elif (
+                ent.label_ == "ORG"
+                and not ent.kb_id_
+                and city_country(_strip(ent).text if _strip(ent) else "")
+            ):
                 self._place(ent, add)
             elif ent.label_ == "ORG":
                 self._organisation(doc, ent, persons, add)
@@ -136,14 +140,19 @@ class EntityResolver:
             return False
         if self.gazetteer.country_code(ent.text) or city_country(ent.text):
             return False
-        if words[0].lower_ in self.single_titles or title_before(ent.doc, ent.start, self.gazetteer.titles):
+        if words[0].lower_ in self.single_titles or title_before(
+            ent.doc, ent.start, self.gazetteer.titles
+        ):
             return len(words) >= 2
         root = ent.root
         described = [c for c in root.children if c.dep_ == "appos"]
         if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ == "be":
             described += [c for c in root.head.children if c.dep_ == "attr"]
         return len(words) >= 2 and any(
-            t.lower_ in self.description_heads for d in described for t in d.subtree if t.i < d.i + 6
+            t.lower_ in self.description_heads
+            for d in described
+            for t in d.subtree
+            if t.i < d.i + 6
         )
 
     def _city_not_person(self, core: Span) -> bool:

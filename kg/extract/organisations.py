@@ -40,7 +40,7 @@ class OrganisationMatcher:
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for org in gazetteer.organisations:
             for form in (org.name, *org.aliases):
-                # Long names also match in other casings ("Human rights watch"); short ones must not.
+                # Long names match in other casings ("Human rights watch"), short ones don't.
                 target = self.lower_matcher if len(form.split()) >= 3 else self.matcher
                 target.add(org.name, [nlp.make_doc(form)])
 
@@ -80,9 +80,10 @@ class OrganisationMatcher:
             if ent.label_ != "ORG" or ent.end + 2 >= len(doc):
                 continue
             opening, inner, closing = doc[ent.end], doc[ent.end + 1], doc[ent.end + 2]
-            if opening.text == "(" and closing.text == ")" and ACRONYM.match(inner.text):
-                if inner.text.upper() == inner.text or sum(c.isupper() for c in inner.text) >= 2:
-                    found.setdefault(inner.text, ent.kb_id_ or ent.text)
+            bracketed = opening.text == "(" and closing.text == ")" and ACRONYM.match(inner.text)
+            capitals = inner.text.isupper() or sum(c.isupper() for c in inner.text) >= 2
+            if bracketed and capitals:
+                found.setdefault(inner.text, ent.kb_id_ or ent.text)
         return found
 
 

@@ -18,7 +18,22 @@ from spacy.tokens import Doc, Span
 from kg.extract.gazetteers import Gazetteer
 from kg.extract.names import normalise_name
 
-PARTICLES = {"al", "el", "bin", "ibn", "de", "da", "do", "dos", "van", "von", "der", "la", "le", "y"}
+PARTICLES = {
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "de",
+    "da",
+    "do",
+    "dos",
+    "van",
+    "von",
+    "der",
+    "la",
+    "le",
+    "y",
+}
 NAME_WORD = re.compile(r"^[A-Z\u00C0-\u024F\u0400-\u04FF][\w'’\-.]*$")
 MAX_TITLE_WORDS = 4
 

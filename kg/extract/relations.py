@@ -33,8 +33,16 @@ DESCRIPTION_DEPS = {"appos", "attr", "acl", "relcl"}
 ORG_PREPS = {"of", "at", "for", "with", "in"}
 DETAINING = {"arrest", "detention", "imprisonment"}
 SUPPORTING = {"campaign", "petition", "letter_writing"}
-CLAUSE_VERBS = {"head": "leader_of", "lead": "leader_of", "chair": "leader_of", "direct": "leader_of",
-                "found": "founded", "co-found": "founded", "establish": "founded", "join": "member_of"}
+CLAUSE_VERBS = {
+    "head": "leader_of",
+    "lead": "leader_of",
+    "chair": "leader_of",
+    "direct": "leader_of",
+    "found": "founded",
+    "co-found": "founded",
+    "establish": "founded",
+    "join": "member_of",
+}
 CALLS = {"urge", "call", "demand", "appeal", "press", "ask", "campaign", "support", "defend"}
 
 
@@ -54,10 +62,14 @@ class RelationExtractor:
         token_entity: dict[int, str] = doc._.hr_token_entity or {}
         found: dict[tuple[str, str, str], RelationRecord] = {}
 
-        def relate(subject: str, predicate: str, obj: str, span: Span, role: str | None = None) -> None:
+        def relate(
+            subject: str, predicate: str, obj: str, span: Span, role: str | None = None
+        ) -> None:
             if subject != obj and (subject, predicate, obj) not in found:
                 mention = Mention(span.start_char, span.end_char, span.text)
-                found[(subject, predicate, obj)] = RelationRecord(subject, predicate, obj, mention, role)
+                found[(subject, predicate, obj)] = RelationRecord(
+                    subject, predicate, obj, mention, role
+                )
 
         for record in entities.values():
             if record.kind == "person":
@@ -72,7 +84,7 @@ class RelationExtractor:
         return doc
 
     # -- descriptions of a person -------------------------------------------------------
-    def _describe(self, person: EntityRecord, span: Span, token_entity, entities, relate) -> None:  # noqa: ANN001
+    def _describe(self, person: EntityRecord, span: Span, token_entity, entities, relate) -> None:
         """Read the phrases that describe one person mention."""
         root = span.root
         inside = set(range(span.start, span.end))
@@ -83,7 +95,16 @@ class RelationExtractor:
                     phrases.append((noun, [t for t in noun.subtree if t.i not in inside]))
         if root.dep_ == "appos" and root.head.i not in token_entity:
             head = root.head
-            phrases.append((head, [t for t in head.subtree if t.i not in set(range(root.left_edge.i, root.right_edge.i + 1))]))
+            phrases.append(
+                (
+                    head,
+                    [
+                        t
+                        for t in head.subtree
+                        if t.i not in set(range(root.left_edge.i, root.right_edge.i + 1))
+                    ],
+                )
+            )
         if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in {"be", "become", "remain"}:
             for attr in root.head.children:
                 if attr.dep_ in {"attr", "oprd"}:
@@ -99,7 +120,7 @@ class RelationExtractor:
             if child.dep_ == "relcl":
                 self._clause(person, span, child, token_entity, entities, relate)
 
-    def _phrase(self, person, span, noun, tokens, token_entity, entities, relate) -> None:  # noqa: ANN001, PLR0913
+    def _phrase(self, person, span, noun, tokens, token_entity, entities, relate) -> None:
         """One describing phrase: its title, status, the organisation or country, a nationality."""
         words = [t.lower_ for t in tokens]
         status = self._longest(words, noun, tokens, self.statuses)
@@ -112,9 +133,12 @@ class RelationExtractor:
         if not title or kind != "political":
             for t in tokens:
                 key = token_entity.get(t.i)
-                if key and entities[key].kind == "country" and t.dep_ in {"amod", "compound", "nmod"}:
-                    if t.head.i == noun.i or t.head.i == span.root.i:
-                        relate(person.key, "nationality", key, evidence)
+                modifier = t.dep_ in {"amod", "compound", "nmod"} and t.head.i in {
+                    noun.i,
+                    span.root.i,
+                }
+                if key and modifier and entities[key].kind == "country":
+                    relate(person.key, "nationality", key, evidence)
         if not title:
             return
         person.roles.add(title)
@@ -124,7 +148,9 @@ class RelationExtractor:
         wanted = "country" if kind == "political" else "organisation"
         attached = self._attached(noun, tokens, token_entity, entities, wanted)
         if attached is None and kind == "political":
-            attached = self._dominant_country(entities)  # "President X" in an article about one country
+            attached = self._dominant_country(
+                entities
+            )  # "President X" in an article about one country
         if attached:
             relate(person.key, relation, attached, evidence, title)
 
@@ -136,10 +162,12 @@ class RelationExtractor:
                 combined = f"{left.lower_} {title}"
                 if combined in self.titles:
                     return combined
-            if self.titles.get(title) == "leader_of" and self.title_kinds.get(title) == "org_role":
-                # "Asia director", "Americas director": a regional post, not the head.
-                if any(left.pos_ == "PROPN" and left.dep_ in {"compound", "nmod"} for left in noun.lefts):
-                    return f"regional {title}" if f"regional {title}" in self.titles else title
+            head = (
+                self.titles.get(title) == "leader_of" and self.title_kinds.get(title) == "org_role"
+            )
+            regional = any(t.pos_ == "PROPN" and t.dep_ in {"compound", "nmod"} for t in noun.lefts)
+            if head and regional and f"regional {title}" in self.titles:
+                return f"regional {title}"  # "Asia director": a regional post, not the head
         return title
 
     @staticmethod
@@ -151,14 +179,15 @@ class RelationExtractor:
         return best if best is not None and counts[best] * 2 >= total else None
 
     @staticmethod
-    def _attached(noun: Token, tokens: list[Token], token_entity, entities, wanted: str) -> str | None:  # noqa: ANN001
+    def _attached(
+        noun: Token, tokens: list[Token], token_entity, entities, wanted: str
+    ) -> str | None:
         """The entity of kind ``wanted`` the title noun is attached to ("head of X", "X's head")."""
         candidates: list[Token] = []
         for child in noun.children:
-            if child.dep_ == "prep" and child.lower_ in ORG_PREPS:
-                candidates += [t for t in child.subtree]
-            elif child.dep_ in {"poss", "compound", "nmod", "amod"}:
-                candidates += [t for t in child.subtree]
+            prep = child.dep_ == "prep" and child.lower_ in ORG_PREPS
+            if prep or child.dep_ in {"poss", "compound", "nmod", "amod"}:
+                candidates += list(child.subtree)
         if noun.dep_ in {"compound", "nmod"}:  # "Human Rights Watch researcher X": left of the name
             candidates += [t for t in tokens if t.i < noun.i]
         for t in candidates:
@@ -167,7 +196,7 @@ class RelationExtractor:
                 return key
         return None
 
-    def _clause(self, person, span, verb, token_entity, entities, relate) -> None:  # noqa: ANN001
+    def _clause(self, person, span, verb, token_entity, entities, relate) -> None:
         """ "X, who heads Y" / "X, who founded Y"."""
         relation = CLAUSE_VERBS.get(verb.lemma_)
         if relation is None:
@@ -178,10 +207,16 @@ class RelationExtractor:
                     key = token_entity.get(t.i)
                     if key and entities[key].kind == "organisation":
                         doc = span.doc
-                        relate(person.key, relation, key, doc[span.start : max(span.end, t.i + 1)], verb.lemma_)
+                        relate(
+                            person.key,
+                            relation,
+                            key,
+                            doc[span.start : max(span.end, t.i + 1)],
+                            verb.lemma_,
+                        )
                         return
 
-    def _longest(self, words: list[str], noun: Token, phrase: list[Token], table) -> str | None:  # noqa: ANN001
+    def _longest(self, words: list[str], noun: Token, phrase: list[Token], table) -> str | None:
         """The longest entry of ``table`` in the phrase that ends at or right before ``noun``."""
         best = None
         index = {t.i: n for n, t in enumerate(phrase)}
@@ -198,7 +233,7 @@ class RelationExtractor:
         return best
 
     # -- places -------------------------------------------------------------------------
-    def _located(self, place: EntityRecord, doc: Doc, token_entity, entities, relate) -> None:  # noqa: ANN001
+    def _located(self, place: EntityRecord, doc: Doc, token_entity, entities, relate) -> None:
         for mention in place.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or span.end + 1 >= len(doc):
@@ -209,7 +244,7 @@ class RelationExtractor:
                 relate(place.key, "located_in", nxt, doc[span.start : span.end + 2])
 
     # -- from events ----------------------------------------------------------------------
-    def _from_events(self, doc: Doc, entities, relate) -> None:  # noqa: ANN001
+    def _from_events(self, doc: Doc, entities, relate) -> None:
         for event in doc._.hr_events or []:
             if not event.mentions:
                 continue
@@ -218,7 +253,11 @@ class RelationExtractor:
             by_role: dict[str, list[str]] = {}
             for argument in event.arguments:
                 by_role.setdefault(argument.role, []).append(argument.entity)
-            targets = [t for t in by_role.get("target", []) if entities.get(t, None) and entities[t].kind == "person"]
+            targets = [
+                t
+                for t in by_role.get("target", [])
+                if entities.get(t, None) and entities[t].kind == "person"
+            ]
             agents = by_role.get("agent", [])
             if event.type in DETAINING or event.type == "sentencing":
                 predicate = "sentenced_by" if event.type == "sentencing" else "detained_by"
