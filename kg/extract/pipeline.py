@@ -23,6 +23,7 @@ from spacy.util import load_config
 import kg.extract.countries
 import kg.extract.entities
 import kg.extract.events
+import kg.extract.lines
 import kg.extract.organisations
 import kg.extract.relations  # noqa: F401 - importing registers the component factories
 from kg.errors import ModelError
