@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
+
+if TYPE_CHECKING:
+    import pandas as pd
 from kg.ontology import HR
 
 DEFAULT_STORE = Path("hrkg-data")
@@ -39,6 +43,20 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The rows as a pandas ``DataFrame`` of strings (needs pandas installed).
+
+        Raises
+        ------
+        StoreError
+            If pandas is not installed.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise StoreError("to_dataframe() needs pandas: pip install 'hrkg[pandas]'") from None
+        return pd.DataFrame(self.dicts(), columns=self.variables)
 
     def dicts(self) -> list[dict[str, str | None]]:
         """Rows as dicts of plain strings (``None`` for unbound)."""

@@ -1,0 +1,76 @@
+"""The Python API in one object: open a store, add articles, query, analyse.
+
+Examples
+--------
+>>> from kg.api import KnowledgeGraph
+>>> kg = KnowledgeGraph(None)          # in memory; give a directory to persist
+>>> kg.query("SELECT ?p WHERE { ?p a hr:Person }").rows
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+from spacy.language import Language
+
+from kg.article import Article
+from kg.errors import InputError
+from kg.export import export
+from kg.extract.pipeline import DEFAULT_MODEL, load_pipeline
+from kg.graph import to_networkx
+from kg.ingest import BuildReport, build, ingest
+from kg.query import run_query
+from kg.stats import store_stats
+from kg.store import DEFAULT_STORE, QueryResult, Store
+from kg.validate import ValidationReport, validate_store
+
+
+class KnowledgeGraph:
+    """A store plus the pipeline that fills it (loaded on first use, once)."""
+
+    def __init__(
+        self, path: str | Path | None = DEFAULT_STORE, *, model: str = DEFAULT_MODEL
+    ) -> None:
+        self.store = Store(path)
+        self.model = model
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        """The hrkg spaCy pipeline, loaded once."""
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model)
+        return self._nlp
+
+    def add(self, inputs: Iterable[str | Path], *, force: bool = False) -> BuildReport:
+        """Extract articles from JSONL/.txt files or directories into the store."""
+        return build(inputs, self.store, self.nlp, force=force)
+
+    def add_articles(
+        self, articles: Iterable[Article | InputError], *, force: bool = False
+    ) -> BuildReport:
+        """Extract already-read :class:`Article` objects into the store."""
+        return ingest(articles, self.store, self.nlp, force=force)
+
+    def query(self, query: str, **params: str) -> QueryResult:
+        """Run a named query, a ``.rq`` file or SPARQL text; ``params`` fill its parameters."""
+        return run_query(self.store, query, {k: str(v) for k, v in params.items()})
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The graph as a typed, role-labelled NetworkX ``MultiDiGraph``."""
+        return to_networkx(self.store)
+
+    def export(self, fmt: str) -> bytes:
+        """Serialise as ttl, trig, nq, jsonld, graphml, gexf or csv."""
+        return export(self.store, fmt)
+
+    def stats(self) -> dict[str, int]:
+        """Counts of articles, entities, events and quads."""
+        return store_stats(self.store)
+
+    def validate(self) -> ValidationReport:
+        """Check the graph against the SHACL shapes."""
+        return validate_store(self.store)
