@@ -90,7 +90,7 @@ class EntityResolver:
             if group is not None and not ent.kb_id_:
                 group.add(ent)
             elif (
-                ent.label_ == "ORG"
+                ent.label_ in {"ORG", "FAC"}  # "Kharkiv" as ORG, "Nuevo Laredo" as FAC
                 and not ent.kb_id_
                 and city_country(_strip(ent).text if _strip(ent) else "")
             ):
@@ -177,13 +177,24 @@ class EntityResolver:
             return
         kinds = self.gazetteer.org_words
         if not ent.kb_id_:
-            if "facility" in kinds.get(words[-1], ()) or "law" in kinds.get(words[-1], ()):
+            if len(core) > 1 and self.gazetteer.country_code(core[0].text):
+                rest = core[1:]  # "Tunisian Femen" -> Femen, not "Thai Lawyers for Human Rights"
+                if len(rest) == 1 or normalise_name(rest.text) in self.known_orgs:
+                    core, words = rest, words[1:]
+            last = kinds.get(words[-1], frozenset())
+            prize = any("prize" in kinds.get(w, ()) for w in words)
+            if prize or last & {"facility", "law", "event"}:
+                return  # "Highlands Police Station", "... Act", "Letter Writing Marathon", awards
+            if "place" in last and core[-1].is_lower:
+                self._place(core, add)  # "Guerrero state"
                 return
             if all("generic" in kinds.get(w, ()) or self.gazetteer.country_code(w) for w in words):
                 return  # "the Government", "Armed Forces", "Russian army"
             if core.text.casefold() in self.gazetteer.non_persons:
                 return
-        canonical = ent.kb_id_ or self.known_orgs.get(normalise_name(core.text)) or core.text
+        canonical = (
+            ent.kb_id_ or self.known_orgs.get(normalise_name(core.text)) or _strip_text(core.text)
+        )
         acronyms = doc._.hr_acronyms or {}
         canonical = acronyms.get(canonical, canonical)
         canonical = _strip_text(self.known_orgs.get(normalise_name(canonical), canonical))
