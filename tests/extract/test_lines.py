@@ -26,7 +26,7 @@ def test_boilerplate_lines_carry_no_entity(parse, line):
 
 def test_a_name_before_a_possessive_is_split_from_the_organisation(parse):
     doc = parse(
-        "Protesters marched against Uganda President Yoweri Museveni's National Resistance Movement."
+        "Crowds marched against Uganda President Yoweri Museveni's National Resistance Movement."
     )
     kinds = {(e.kind, e.label) for e in doc._.hr_entities}
     assert ("person", "Yoweri Museveni") in kinds
