@@ -25,6 +25,9 @@ PROTECTING_LABELS = {"PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRO
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
 # An "ORG" that is only a country's generic body ("Belarusian authorities") yields to the country.
 GENERIC_BODIES = {"authorities", "government", "police", "regime", "army", "military", "forces"}
+# Words a longer place name may add to a country's and still mean it ("Northern Iraq").
+COMPASS = {"north", "south", "east", "west", "central"}
+COMPASS |= {"northern", "southern", "eastern", "western"}
 
 
 class CountryMatcher:
@@ -40,14 +43,20 @@ class CountryMatcher:
             for name, code in table.items():
                 self.matcher.add(f"{label}:{code}", [nlp.make_doc(name)])
         self.ambiguous = self.gazetteer.ambiguous_countries
+        # Regions and groups whose names hold a demonym ("Latin American", "Indian Ocean").
+        self.excluded = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.excluded.add("EXCLUDED", [nlp.make_doc(f) for f in self.gazetteer.excluded_demonyms])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
+        excluded = [(start, end) for _, start, end in self.excluded(doc)]
         for match_id, start, end in self.matcher(doc):
             key = doc.vocab.strings[match_id]
             label, code = key.split(":")
             span = Span(doc, start, end, label=label, kb_id=code)
             if span.text in self.ambiguous and not self._confirmed(doc, span):
+                continue
+            if any(s <= start and end <= e and e - s > end - start for s, e in excluded):
                 continue
             spans.append(span)
         merge_into_ents(doc, spans, self._may_replace)
@@ -58,13 +67,21 @@ class CountryMatcher:
         inside_longer = ent.start <= match.start and match.end <= ent.end and len(ent) > len(match)
         if ent.label_ in PROTECTING_LABELS and inside_longer:
             return ent.label_ == "ORG" and ent[-1].lower_ in GENERIC_BODIES
+        if ent.label_ in {"GPE", "LOC"} and inside_longer:
+            # "New Jersey", "Mexico City" are other places; "northern Iraq" is still Iraq.
+            extra = [t for t in ent if not match.start <= t.i < match.end]
+            return all(t.is_lower or t.is_punct or t.lower_ in COMPASS | {"the"} for t in extra)
         return True
 
     def _confirmed(self, doc: Doc, span: Span) -> bool:
         """An ambiguous name counts if the NER calls it a place or it stands in a list."""
         for ent in doc.ents:
             if ent.start <= span.start < ent.end:
-                return ent.label_ in PLACE_LABELS and len(ent) <= len(span) + 1
+                if ent.label_ in PLACE_LABELS and len(ent) <= len(span) + 1:
+                    return True
+                if len(ent) > len(span):  # part of a longer name: "Chad Miller"
+                    return False
+                break  # the NER called it something else: a list of countries may still say so
         before = doc[span.start - 2] if span.start >= 2 else None
         after = doc[span.end + 1] if span.end + 1 < len(doc) else None
         listed = [t for t in (before, after) if t is not None and t.ent_type_ == "GPE"]

@@ -40,6 +40,7 @@ class Gazetteer:
     demonyms: dict[str, str] = field(default_factory=dict)  # "Belarusian" -> "BY"
     country_labels: dict[str, str] = field(default_factory=dict)  # ISO2 -> label
     ambiguous_countries: frozenset[str] = frozenset()  # names that need the NER's GPE label
+    excluded_demonyms: frozenset[str] = frozenset()  # "Latin American": no country inside
     organisations: list[Organisation] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # lowercase title -> relation
     title_kinds: dict[str, str] = field(default_factory=dict)  # lowercase title -> kind
@@ -56,17 +57,23 @@ class Gazetteer:
         >>> g.country_code("Belarusian"), g.country_code("the UK"), g.country_code("Korea")
         ('BY', 'GB', 'KR')
         """
-        key = name.strip().removeprefix("the ").removeprefix("The ").casefold()
-        return self._folded().get(key)
+        return self._folded().get(_fold(name))
 
     @cache  # noqa: B019 - one Gazetteer per process
     def _folded(self) -> dict[str, str]:
-        table = {k.casefold(): v for k, v in self.demonyms.items()}
-        table.update({k.casefold(): v for k, v in self.country_names.items()})
+        table = {_fold(k): v for k, v in self.demonyms.items()}
+        table.update({_fold(k): v for k, v in self.country_names.items()})
         return table
 
     def country_label(self, code: str) -> str:
-        """The name a reader expects for an ISO code ("RU" -> "Russia")."""
+        """The name a reader expects for an ISO code ("RU" -> "Russia").
+
+        Examples
+        --------
+        >>> g = load_gazetteer()
+        >>> g.country_label("RU"), g.country_label("KR"), g.country_label("CD")
+        ('Russia', 'South Korea', 'DR Congo')
+        """
         if code in self.country_labels:
             return self.country_labels[code]
         country = pycountry.countries.get(alpha_2=code)
@@ -76,6 +83,11 @@ class Gazetteer:
 
     def __hash__(self) -> int:
         return id(self)
+
+
+def _fold(name: str) -> str:
+    """The lookup key of a country name: case-folded, without a leading "the"."""
+    return name.strip().casefold().removeprefix("the ").strip()
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -168,6 +180,9 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
         country_labels=labels,
         ambiguous_countries=frozenset(
             r["name"] for r in _rows(directory / "ambiguous_countries.csv") if r.get("name")
+        ),
+        excluded_demonyms=frozenset(
+            line.split("\t")[0].strip() for line in _lines(directory / "demonyms_excluded.txt")
         ),
         organisations=organisations,
         titles=titles,

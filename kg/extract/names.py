@@ -22,11 +22,15 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("Viasna  Human-Rights Centre")
     'viasna human rights centre'
     """
-    text = unicodedata.normalize("NFKD", text)
+    # Fold case before decomposing too: some capitals decompose differently from their
+    # lower case ("ᾈ"), and some compatibility forms decompose to capitals ("℡").
+    text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold().translate(_FOLD)
     text = _POSSESSIVE.sub("", text)
     text = _NON_WORD.sub(" ", text).strip()
-    return text.removeprefix("the ")
+    while text.startswith("the "):  # every leading "the", so a second pass changes nothing
+        text = text[4:]
+    return text
 
 
 def slug(text: str) -> str:

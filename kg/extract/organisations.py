@@ -53,6 +53,12 @@ class OrganisationMatcher:
             if doc[start].text[:1].isupper()
         ]
         merge_into_ents(doc, spans, self._may_replace)
+        # A match blocked by an NER span that another match then replaced gets a second
+        # chance: "Amnesty International and Human Rights Watch" tagged as one ORG.
+        placed = {(e.start, e.end) for e in doc.ents}
+        again = [s for s in spans if (s.start, s.end) not in placed]
+        if again:
+            merge_into_ents(doc, again, lambda m, e: not e.kb_id_ and self._may_replace(m, e))
         acronyms = self._acronyms(doc)
         doc._.hr_acronyms = acronyms
         if acronyms:
@@ -69,8 +75,12 @@ class OrganisationMatcher:
         longer = len(ent) > len(match)
         if ent.label_ in PROTECTING_LABELS and longer:
             return False
-        # A longer ORG/FAC only gives way when it starts with the match ("X Secretariat").
-        return not (longer and ent.label_ in {"ORG", "FAC", "GPE"} and ent.start < match.start)
+        # A longer ORG/FAC only gives way when it starts with the match ("X Secretariat"),
+        # an article aside ("The Amnesty International Secretariat").
+        start = ent.start
+        while start < match.start and ent.doc[start].lower_ in {"the", "a", "an"}:
+            start += 1
+        return not (longer and ent.label_ in {"ORG", "FAC", "GPE"} and start < match.start)
 
     @staticmethod
     def _acronyms(doc: Doc) -> dict[str, str]:

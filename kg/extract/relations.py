@@ -21,6 +21,7 @@ behalf, ``supports`` the target; award givers ``awarded`` the recipient.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from spacy.language import Language
@@ -55,7 +56,9 @@ class RelationExtractor:
         self.titles = gazetteer.titles
         self.title_kinds = gazetteer.title_kinds
         self.statuses = gazetteer.statuses
-        self.longest = max((len(t.split()) for t in [*self.titles, *self.statuses]), default=1)
+        # In tokens: "co-chair" is three ("co", "-", "chair").
+        phrases = [*self.titles, *self.statuses]
+        self.longest = max((len(nlp.make_doc(t)) for t in phrases), default=1)
 
     def __call__(self, doc: Doc) -> Doc:
         entities = {e.key: e for e in doc._.hr_entities or []}
@@ -92,7 +95,8 @@ class RelationExtractor:
         for child in root.children:
             if child.dep_ in DESCRIPTION_DEPS and child.i not in inside:
                 for noun in (child, *child.conjuncts):
-                    phrases.append((noun, [t for t in noun.subtree if t.i not in inside]))
+                    tokens = [*_hyphen_prefix(noun), *noun.subtree]
+                    phrases.append((noun, [t for t in tokens if t.i not in inside]))
         if root.dep_ == "appos" and root.head.i not in token_entity:
             head = root.head
             phrases.append(
@@ -108,7 +112,7 @@ class RelationExtractor:
         if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in {"be", "become", "remain"}:
             for attr in root.head.children:
                 if attr.dep_ in {"attr", "oprd"}:
-                    phrases.append((attr, list(attr.subtree)))
+                    phrases.append((attr, [*_hyphen_prefix(attr), *attr.subtree]))
         left = [t for child in root.lefts if child.i < span.start for t in child.subtree]
         if left:
             nouns = [t for t in left if t.pos_ in {"NOUN", "PROPN"} and t.i not in token_entity]
@@ -172,11 +176,13 @@ class RelationExtractor:
 
     @staticmethod
     def _dominant_country(entities: dict[str, EntityRecord]) -> str | None:
-        """The country with at least half of the article's country mentions, if any."""
+        """The country with at least half of the article's country mentions and more than
+        any other, if there is one (two countries mentioned equally: neither)."""
         counts = {k: len(e.mentions) for k, e in entities.items() if e.kind == "country"}
-        total = sum(counts.values())
-        best = max(counts, key=counts.__getitem__, default=None)
-        return best if best is not None and counts[best] * 2 >= total else None
+        ranked = sorted(counts.values(), reverse=True)
+        if not ranked or ranked[0] * 2 < sum(ranked) or ranked[1:2] == ranked[:1]:
+            return None
+        return max(counts, key=counts.__getitem__)
 
     @staticmethod
     def _attached(
@@ -206,12 +212,14 @@ class RelationExtractor:
                 for t in child.subtree:
                     key = token_entity.get(t.i)
                     if key and entities[key].kind == "organisation":
-                        doc = span.doc
+                        doc, end = span.doc, t.i + 1
+                        while end < len(doc) and token_entity.get(end) == key:
+                            end += 1  # the evidence ends with the organisation's name
                         relate(
                             person.key,
                             relation,
                             key,
-                            doc[span.start : max(span.end, t.i + 1)],
+                            doc[span.start : max(span.end, end)],
                             verb.lemma_,
                         )
                         return
@@ -227,7 +235,7 @@ class RelationExtractor:
             for stop in (end + 1, end + 3):  # "head of X", "prisoner of conscience"
                 start = stop - size
                 if start >= 0 and stop <= len(words):
-                    candidate = " ".join(words[start:stop])
+                    candidate = _text(phrase[start:stop])
                     if candidate in table and (best is None or len(candidate) > len(best)):
                         best = candidate
         return best
@@ -241,7 +249,12 @@ class RelationExtractor:
             after = doc[span.end]
             nxt = token_entity.get(span.end + 1)
             if after.text in {"(", ","} and nxt and entities[nxt].kind == "country":
-                relate(place.key, "located_in", nxt, doc[span.start : span.end + 2])
+                end = span.end + 2
+                while end < len(doc) and token_entity.get(end) == nxt:
+                    end += 1  # "Gyumri (South Korea)": the whole country name
+                if after.text == "(" and end < len(doc) and doc[end].text == ")":
+                    end += 1
+                relate(place.key, "located_in", nxt, doc[span.start : end])
 
     # -- from events ----------------------------------------------------------------------
     def _from_events(self, doc: Doc, entities, relate) -> None:
@@ -275,6 +288,23 @@ class RelationExtractor:
             for supporter in supporters:
                 for target in targets:
                     relate(supporter, "supports", target, span)
+
+
+def _hyphen_prefix(noun: Token) -> list[Token]:
+    """The "co-" of "co-chair" when the parser hung "co" and "-" outside the noun's subtree."""
+    doc, start = noun.doc, noun.left_edge.i
+    while start > 0:
+        before, here = doc[start - 1], doc[start]
+        if before.whitespace_ or "-" not in {before.text, here.text}:
+            break
+        start -= 1
+    return list(doc[start : noun.left_edge.i])
+
+
+def _text(tokens: list[Token]) -> str:
+    """Lower-case text of tokens, spaced as in the document ("co-chair", not "co - chair")."""
+    parts = [t.lower_ + (t.whitespace_ if nxt.i == t.i + 1 else " ") for t, nxt in pairwise(tokens)]
+    return "".join(parts) + (tokens[-1].lower_ if tokens else "")
 
 
 @Language.factory("hrkg_relations", default_config={"gazetteer_dir": str(GAZETTEER_DIR)})
