@@ -8,8 +8,17 @@ from kg.ontology import HR
 from tests.conftest import ROOT
 
 COMMENTARY = ROOT / "tests" / "data" / "commentary.txt"
-ACTS = {"arrest", "detention", "imprisonment", "sentencing", "trial", "release", "killing",
-        "torture", "disappearance"}
+ACTS = {
+    "arrest",
+    "detention",
+    "imprisonment",
+    "sentencing",
+    "trial",
+    "release",
+    "killing",
+    "torture",
+    "disappearance",
+}
 
 
 def test_commentary_yields_no_act_against_anyone(parse):

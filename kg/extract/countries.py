@@ -19,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.gazetteers import GAZETTEER_DIR, load_gazetteer
+from kg.extract.places import city_country
 from kg.extract.spans import merge_into_ents
 
 PROTECTING_LABELS = {"PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
@@ -74,7 +75,17 @@ class CountryMatcher:
         return True
 
     def _confirmed(self, doc: Doc, span: Span) -> bool:
-        """An ambiguous name counts if the NER calls it a place or it stands in a list."""
+        """An ambiguous name counts if the NER calls it a place or it stands in a list.
+
+        It never counts after "state of" or after "<city>," where the city lies
+        in another country ("Atlanta, Georgia").
+        """
+        if doc[max(span.start - 2, 0) : span.start].text.casefold() == "state of":
+            return False
+        if span.start >= 2 and doc[span.start - 1].text == ",":
+            city = city_country(doc[span.start - 2].text)
+            if city is not None and city != span.kb_id_:
+                return False
         for ent in doc.ents:
             if ent.start <= span.start < ent.end:
                 if ent.label_ in PLACE_LABELS and len(ent) <= len(span) + 1:

@@ -81,7 +81,9 @@ class EntityResolver:
 
         for ent in others:
             code = ent.kb_id_ if len(ent.kb_id_) == 2 and ent.kb_id_.isupper() else None
-            if code is None and ent.label_ in {"GPE", "NORP"}:
+            # Ambiguous names ("Georgia", "Jordan") were settled by hrkg_countries.
+            settled = ent.text in self.gazetteer.ambiguous_countries
+            if code is None and ent.label_ in {"GPE", "NORP"} and not settled:
                 code = self.gazetteer.country_code(ent.text)
             if code:
                 add(f"country:{code}", "country", self.gazetteer.country_label(code), ent, code)

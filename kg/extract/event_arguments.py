@@ -51,6 +51,8 @@ GROUPS = {
 }
 PERSONAL = {"he": "person", "him": "person", "she": "person", "her": "person", "it": "organisation"}
 RELATIVE = {"who", "whom", "that", "which"}
+# Dates governed by these words bound the event ("arrested since April 3"): not its date.
+NOT_THE_DATE = {"until", "till", "by", "before", "since", "after"}
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -217,13 +219,16 @@ class ArgumentReader:
 
     def phrase(self, tok: Token, kinds: tuple[str, ...] = ("person", "organisation")) -> list[str]:
         """Entities a noun phrase names: itself, appositions, conjuncts, "including" lists."""
+        antecedent = self._antecedent(tok)
+        if antecedent is not None:  # "X and Y, who were arrested": the whole list
+            return self.phrase(antecedent, kinds)
         out: list[str] = []
         for head in (tok, *tok.conjuncts):
             key = self._one(head, kinds)
             if key is not None:
                 out.append(key)
             elif "person" in kinds:
-                out += self.group(head) or self._included(head)
+                out += self.group(head) or self._included(head) or self._predicated(head)
             for child in head.children:
                 if child.dep_ == "appos" or (
                     child.dep_ == "prep" and child.lower_ in ("including", "among", "like")
@@ -234,6 +239,25 @@ class ArgumentReader:
                             if key is not None:
                                 out.append(key)
         return list(dict.fromkeys(out))
+
+    @staticmethod
+    def _antecedent(tok: Token) -> Token | None:
+        """The noun a relative pronoun stands for ("the women who were ...": women)."""
+        if tok.lower_ in RELATIVE and tok.head.dep_ == "relcl" and tok.head.head is not tok.head:
+            return tok.head.head
+        return None
+
+    def _predicated(self, tok: Token) -> list[str]:
+        """People a copula says a people noun is: "X and Y are journalists" -> X, Y."""
+        verb = tok.head
+        if tok.dep_ != "attr" or verb.lemma_ != "be" or not self.is_people_word(tok):
+            return []
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        return [k for s in subjects for k in self.phrase(s, ("person",))]
+
+    def is_people_word(self, tok: Token) -> bool:
+        """A noun of the people lexicon ("journalists", "activist")."""
+        return tok.lemma_.casefold() in self.lexicon.people
 
     def _one(self, tok: Token, kinds: tuple[str, ...]) -> str | None:
         key = self.entity(tok)
@@ -310,6 +334,9 @@ class ArgumentReader:
 
     def authority(self, tok: Token) -> tuple[str | None, str | None]:
         """(agent, location) for an actor noun: a named actor, or an authority's country."""
+        speaker = self._reporter(tok)
+        if speaker is not None:  # "the government said it released X"
+            return self.authority(speaker)
         is_authority = tok.lemma_.casefold() in self.lexicon.authorities or tok.lower_ in (
             self.lexicon.authorities
         )
@@ -335,6 +362,22 @@ class ArgumentReader:
         if place is not None:
             return None, place
         return self.dominant_country, None
+
+    @staticmethod
+    def _reporter(tok: Token) -> Token | None:
+        """The subject of the speech verb whose report ``tok`` ("it", "they") is the subject of.
+
+        "The government said it released X": "it" is the government.  Only
+        "it"/"they"/"we" and only when the reported clause is the speech verb's
+        complement; the speaker must not be a pronoun itself.
+        """
+        if tok.lower_ not in ("it", "they", "we") or tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        clause = tok.head
+        if clause.dep_ != "ccomp" or clause.head is clause:
+            return None
+        speakers = [c for c in clause.head.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+        return speakers[0] if speakers else None
 
     # ----------------------------------------------------------------- context
     def blocked(self, tok: Token) -> bool:
@@ -386,16 +429,34 @@ class ArgumentReader:
         return direct and self.blocked(verb)
 
     # ----------------------------------------------------------------- arguments
-    def location(self, tokens: list[Token], exclude: set[str]) -> str | None:
-        """A country or place in an "in/at" phrase of one of ``tokens``."""
+    def location(self, tokens: list[Token], exclude: set[str], fronted: bool = False) -> str | None:
+        """A country or place in an "in/at" phrase of one of ``tokens``.
+
+        With ``fronted``, only phrases before the token count: "In Togo, volunteers
+        held a concert and collected signatures" places both verbs.
+        """
         for tok in tokens:
             for child in tok.children:
                 if child.dep_ != "prep" or child.lower_ not in ("in", "at", "across", "throughout"):
                     continue
+                if fronted and child.i > tok.i:
+                    continue
                 for pobj in self._pobjs(child):
-                    key = self.entity(pobj)
-                    if key and self.kind(key) in ("country", "place") and key not in exclude:
-                        return key
+                    for name in (pobj, *(c for c in pobj.children if c.dep_ == "appos")):
+                        key = self.entity(name)  # "in the capital Addis Ababa"
+                        if key and self.kind(key) in ("country", "place") and key not in exclude:
+                            return key
+        return None
+
+    def authority_place(self, tokens: list[Token]) -> str | None:
+        """The place an unnamed authority is of: "a Moscow court", "Minsk police" -> the city."""
+        for tok in tokens:
+            if tok.lemma_.casefold() not in self.lexicon.authorities:
+                continue
+            for child in tok.children:
+                key = self.entity(child) if child.dep_ in ("compound", "amod", "nmod") else None
+                if key is not None and self.kind(key) == "place":
+                    return key
         return None
 
     def sentence_location(self, sent: Span, exclude: set[str]) -> str | None:
@@ -413,8 +474,11 @@ class ArgumentReader:
         attached, others = [], []
         anchor_ids = {a.i for a in anchors}
         for ent in sent.ents:
-            if ent.label_ != "DATE" or ent.root.head.lower_ in ("until", "till", "by", "before"):
+            if ent.label_ != "DATE" or ent.root.head.lower_ in NOT_THE_DATE:
                 continue
+            if ent.root.dep_ == "conj" and ent.root.head.ent_type_ == "DATE":
+                continue  # read with the first date of the coordination
+            ent = _coordinated(ent)
             cur, hops, hit, verb = ent.root, 0, False, False
             while cur.head.i != cur.i and hops < 4:
                 cur, hops = cur.head, hops + 1
@@ -440,22 +504,37 @@ class ArgumentReader:
     def quantities(self, nouns: list[Token]) -> Iterator[Quantity]:
         """Counts on nouns: "more than 1000 lanterns" -> Quantity(1000, "lanterns", "more than")."""
         for noun in nouns:
+            if noun.ent_type_ in ("DATE", "TIME"):  # "May 29", "10 years": no count
+                continue
             for num in noun.children:
-                if num.dep_ != "nummod" or not num.like_num:
+                if num.dep_ != "nummod" or not num.like_num or num.ent_type_ in ("DATE", "TIME"):
                     continue
                 amount = parse_amount(num)
                 if amount is None:
                     continue
-                qualifier, start = None, num.i
+                first = num.i
+                if num.lower_ in SCALES and num.i > 0 and num.nbor(-1).like_num:
+                    first = num.i - 1  # "1.4 million"
+                qualifier, start = None, first
                 for width in (3, 2, 1):  # "as many as", "more than", "over"
-                    words = self.doc[max(num.i - width, 0) : num.i].text.casefold()
-                    if words in QUALIFIERS:
-                        qualifier, start = words, num.i - width
+                    words = self.doc[first - width : first].text.casefold()
+                    if first - width >= 0 and words in QUALIFIERS:
+                        qualifier, start = words, first - width
                         break
-                span = self.doc[start : noun.i + 1]
+                span = self.doc[min(start, noun.i) : max(num.i, noun.i) + 1]
                 yield Quantity(
                     amount, noun.text, qualifier, Mention(span.start_char, span.end_char, span.text)
                 )
+
+
+def _coordinated(ent: Span) -> Span:
+    """A DATE entity with the dates coordinated after it ("June" and "July 2022": one range)."""
+    doc, end = ent.doc, ent.end
+    for conj in ent.root.conjuncts:
+        if conj.i >= ent.end and conj.ent_type_ == "DATE":
+            other = next((e for e in doc.ents if e.start <= conj.i < e.end), None)
+            end = max(end, other.end) if other is not None else end
+    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label)
 
 
 def parse_amount(num: Token) -> int | None:

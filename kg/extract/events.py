@@ -37,23 +37,36 @@ How it works, in one pass over the matches of one ``Matcher``:
    replaces its own when the verb describes a state ("is being detained",
    "activists detained in India" are detention; "police detained him on
    Monday" is an arrest).
-3. **Arguments** come from the parse (:mod:`kg.extract.event_arguments`):
+3. **Arguments** come from the parse (:mod:`kg.extract.event_roles` over
+   :mod:`kg.extract.event_arguments`):
    subject of an active verb -> agent, passive subject or object -> target,
    "by" phrase -> agent; for nouns "arrest of X" and "X's arrest" -> target;
    unnamed authorities become their country ("Azerbaijani authorities").
    Protest subjects are participants; campaign, petition and letter-writing
    subjects are organisers (organisations) or participants (people).  A
    statement needs a named speaker; "say" and its kin need an organisation
-   among the speaker's words ("said Jane Doe, director at Amnesty").
+   among the speaker's words ("said Jane Doe, director at Amnesty"), not in
+   its relative clauses ("X, who worked with AP, said").
    Plural people resolve to the latest named group ("Stern, Hillier and
    Markmann ... The activists were arrested"); "he" to the latest person
-   within two sentences.  Dates come from a DATE attached to the trigger
-   (or, failing that, the sentence's only DATE attached to no other verb),
-   normalised by :func:`kg.extract.dates.normalise_date`.
+   within two sentences; "who" to its whole antecedent list; a people noun
+   to the subjects of its copula ("X and Y are bloggers who were
+   arrested"); "it"/"they" reporting to the speaker ("the government said
+   it released X").  Dates come from a DATE attached to the trigger (or,
+   failing that, the sentence's only DATE attached to no other verb; or,
+   in an "as/while/when" clause, its main clause's date), normalised by
+   :func:`kg.extract.dates.normalise_date`; coordinated dates read as one
+   ("June and July 2022"), and "since/after/until X" is no event date.
+   Locations come from "in/at" phrases (appositions included: "in the
+   capital Harare"), from the authority ("a Moscow court"), or from a
+   fronted phrase shared by coordinated verbs ("In Togo, volunteers held a
+   concert and collected signatures").
 4. **Once per real-world event.**  Mentions of one type merge when their
    targets overlap (statements: when their speakers overlap); a mention
    without a target joins the latest event of its type, and so does "Y was
-   also arrested" on the same day.  Triggers, mentions and arguments
+   also arrested" on the same day.  A campaign, petition, letter-writing or
+   protest mention placed elsewhere than the events so far is a local
+   action, an event of its own (one per place).  Triggers, mentions and arguments
    accumulate; the first date and location stay.  Statement targets are
    kept only when other events (or requests: "called for the release of
    X") are about them, or when they are countries addressed.
@@ -72,30 +85,21 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.extract.event_arguments import ArgumentReader, Lexicon, Reading
+from kg.extract.event_roles import ACTED_ON, ORGANISED, noun_roles, prep_objects, verb_roles
 from kg.extract.records import Argument, EventRecord, Mention, register_extensions
 from kg.ontology import EVENT_TYPES
 
 PATTERNS_PATH = (
     Path(__file__).resolve().parents[2] / "pipelines" / "patterns" / "event_triggers.jsonl"
 )
-ACTED_ON = {
-    "arrest",
-    "detention",
-    "imprisonment",
-    "sentencing",
-    "trial",
-    "release",
-    "killing",
-    "torture",
-    "disappearance",
-    "other",
-}
-ORGANISED = {"campaign", "petition", "letter_writing"}
 PRESENT_OK = {"statement", "detention", "imprisonment"}
 VERB_TAGS = {"VBD", "VBN"}
-SPEAKER_LINKS = {"poss", "pobj", "compound", "appos", "nsubj"}  # "X, director at HRW"
 # Types whose location may come from the only country or place of the sentence.
 SENTENCE_LOCATION = ("protest", "killing", "election", "visit", "torture", "disappearance")
+# Actions a campaign runs locally; one with a place of its own is a local event of the campaign
+# ("In Togo, volunteers collected 22,000 signatures"), kept apart from the global campaign.
+LOCAL_ACTIONS = ("campaign", "letter_writing", "petition", "protest")
+LOCAL_ACTION_VERBS = {"collect", "gather", "sign", "write", "deliver", "hand", "submit"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ class Candidate:
     reading: Reading
     roles: dict[str, list[str]] = field(default_factory=dict)
     also: bool = False  # "Y was also arrested": the same event as the latest one
+    local: str | None = None  # the place of a local action of a campaign ("in Togo")
 
 
 class EventExtractor:
@@ -206,26 +211,32 @@ class EventExtractor:
         if verbal:
             if not self._reports(anchor, label, r):
                 if label in ACTED_ON:
-                    requested.update(self._verb_roles(anchor, label, r)[0].get("target", []))
+                    requested.update(verb_roles(anchor, label, r)[0].get("target", []))
                 return None
             if rule.speech and not _speech_act(anchor):
                 return None
             if rule.state and _is_state(anchor):
                 label = rule.state
-            roles, people, extra = self._verb_roles(anchor, label, r)
+            roles, people, extra = verb_roles(anchor, label, r)
         else:
             purpose = anchor.dep_ == "pobj" and anchor.head.lower_ == "for"
             if r.noun_blocked(anchor) or (purpose and label in ACTED_ON):
                 if label in ACTED_ON:
-                    requested.update(self._noun_roles(anchor, label, r)[0].get("target", []))
+                    requested.update(noun_roles(anchor, label, r)[0].get("target", []))
                 return None
-            roles, people, extra = self._noun_roles(anchor, label, r)
+            roles, people, extra = noun_roles(anchor, label, r)
         reading = Reading(people_target=people)
         used = {k for keys in roles.values() for k in keys}
         reading.date, reading.future = r.date([anchor, *extra], anchor.sent)
+        during = _simultaneous_with(anchor)
+        if reading.date is None and during is not None:  # "arrested May 29 as they protested"
+            reading.date, reading.future = r.date([during], anchor.sent)
         if reading.future:
             return None
-        reading.location = r.location([anchor, *extra], used)
+        reading.location = r.location([anchor, *extra], used) or r.authority_place(extra)
+        if reading.location is None and anchor.dep_ == "conj":  # "In Togo, they held ... and
+            reading.location = r.location([anchor.head], used, fronted=True)  # collected ..."
+        stated = reading.location  # from the clause itself, not the sentence at large
         fallback = r.sentence_location(anchor.sent, used) if reading.location is None else None
         if fallback and label in self.sentence_location:
             reading.location, fallback = fallback, None
@@ -234,7 +245,8 @@ class EventExtractor:
         nouns = [t for t in (anchor, *anchor.children) if t.pos_ in ("NOUN", "PROPN")]
         reading.quantities = list(r.quantities(nouns))
         also = any(c.lower_ in ("also", "too") for c in anchor.children if c.dep_ == "advmod")
-        return Candidate(label, span, reading, roles, also)
+        local = stated if label in LOCAL_ACTIONS else None
+        return Candidate(label, span, reading, roles, also, local)
 
     @staticmethod
     def _reports(verb: Token, label: str, r: ArgumentReader) -> bool:
@@ -253,100 +265,6 @@ class EventExtractor:
         if verb.tag_ == "VBG":
             return passive or verb.dep_ == "pcomp" or label in ORGANISED or label == "protest"
         return False
-
-    def _verb_roles(
-        self, verb: Token, label: str, r: ArgumentReader
-    ) -> tuple[dict[str, list[str]], bool, list[Token]]:
-        subjects, passive, objects, by = _verb_slots(verb)
-        roles: dict[str, list[str]] = {}
-        people = False
-        extra: list[Token] = []
-        if label == "statement":
-            roles["agent"] = _speakers(subjects, r)
-            roles["target"] = _about(verb, subjects, r)
-            return roles, False, extra
-        if label in ACTED_ON or label in ("award", "visit"):
-            undergoers = passive or objects
-            if verb.dep_ in ("acl", "amod") and not passive:
-                undergoers = [verb.head]
-            if label == "award":
-                undergoers = undergoers + _prep_objects(verb, ("to",))
-            winner = label == "award" and verb.lemma_ in ("win", "receive", "accept", "collect")
-            undergoes = verb.lemma_ in r.lexicon.undergoer_subjects or (
-                verb.lemma_ in r.lexicon.intransitive_undergoers and not objects
-            )
-            if winner or (undergoes and not passive):
-                undergoers, subjects = subjects, []  # "X won a prize", "X remained in prison"
-            agents = [k for t in subjects + by if (k := r.authority(t)[0])]
-            if label == "visit":
-                agents = [k for t in subjects for k in r.phrase(t)]
-            roles["agent"] = agents
-            roles["target"] = [k for t in undergoers for k in r.phrase(t)]
-            people = any(r.is_people(t) for t in undergoers)
-            extra = subjects + by + undergoers
-        elif label == "protest":
-            roles["participant"] = [k for t in subjects for k in r.phrase(t)]
-            people = any(r.is_people(t) for t in subjects)
-        elif label in ORGANISED:
-            _organisers(subjects, r, roles)
-            roles.setdefault("target", []).extend(_for_whom(verb, r))
-        else:  # election
-            roles["participant"] = [k for t in subjects + objects for k in r.phrase(t, ("person",))]
-        return roles, people, extra
-
-    def _noun_roles(
-        self, noun: Token, label: str, r: ArgumentReader
-    ) -> tuple[dict[str, list[str]], bool, list[Token]]:
-        roles: dict[str, list[str]] = {}
-        poss = [c for c in noun.children if c.dep_ == "poss"]
-        of = _prep_objects(noun, ("of",))
-        by = _prep_objects(noun, ("by",))
-        verb = r.governor(noun)
-        extra = [verb] if verb is not None else []
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj",)] if verb is not None else []
-        if label == "statement":
-            speakers = poss + by + of + subjects
-            roles["agent"] = _speakers(speakers, r)
-            roles["target"] = _about(verb, speakers, r) if verb is not None else []
-            return roles, False, extra
-        via_prep = verb is not None and noun.dep_ in ("pobj", "attr", "acomp")
-        doer = verb is not None and noun.dep_ == "dobj" and verb.lemma_ in r.lexicon.conducting
-        if label in ACTED_ON or label in ("award", "visit"):
-            targets = [k for t in poss + of for k in r.phrase(t)]
-            if via_prep and verb is not None and verb.lemma_ in r.lexicon.undergoer_subjects:
-                targets += [k for t in subjects for k in r.phrase(t)]
-            if label == "award":
-                targets += [k for t in _prep_objects(noun, ("to",)) for k in r.phrase(t)]
-                if noun.dep_ == "appos":
-                    targets += r.phrase(noun.head)
-            agents = [k for t in by if (k := r.authority(t)[0])]
-            if doer:
-                agents += [k for t in subjects if (k := r.authority(t)[0])]
-            roles["agent"], roles["target"] = agents, targets
-        elif label == "protest":
-            roles["participant"] = [k for t in poss + by for k in r.phrase(t)]
-            if via_prep or doer:
-                roles["participant"] += [k for t in subjects for k in r.phrase(t)]
-            roles["target"] = [k for t in _prep_objects(noun, ("against",)) for k in r.phrase(t)]
-        elif label in ORGANISED:
-            _organisers(poss + by + (subjects if doer else []), r, roles)
-            if not roles.get("organiser"):
-                clause = _clause_verb(noun)
-                subjects = [c for c in clause.children if c.dep_ == "nsubj"] if clause else []
-                roles["organiser"] = [
-                    k for t in subjects for k in r.phrase(t) if r.kind(k) == "organisation"
-                ]
-            for child in noun.children:
-                key = r.entity(child) if child.dep_ in ("compound", "amod", "nmod") else None
-                if key and r.kind(key) == "organisation":
-                    roles.setdefault("organiser", []).append(key)
-            roles.setdefault("target", []).extend(_for_whom(noun, r))
-        else:  # election
-            people = [t for t in subjects if verb is not None]
-            if verb is not None:
-                people += [p for c in verb.children if c.dep_ == "prep" for p in r._pobjs(c)]
-            roles["participant"] = [k for t in people for k in r.phrase(t, ("person",))]
-        return roles, False, extra
 
     @staticmethod
     def _satisfied(
@@ -381,11 +299,20 @@ class EventExtractor:
                 r.entity(p) or p.lemma_.casefold() in r.lexicon.facilities for p in places
             ) and bool(roles.get("target") or reading.people_target)
         if verbal:
-            return entities or reading.people_target or reading.date is not None
+            local = anchor.lemma_ in LOCAL_ACTION_VERBS and reading.location is not None
+            return entities or reading.people_target or reading.date is not None or local
         return entities or reading.date is not None
 
 
 # ---------------------------------------------------------------------- helpers
+def _simultaneous_with(verb: Token) -> Token | None:
+    """The main verb of a temporal clause sharing its time ("arrested ... as they protested")."""
+    if verb.dep_ != "advcl" or verb.head is verb:
+        return None
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    return verb.head if marks & {"as", "while", "when"} else None
+
+
 def _anchor(span: Span) -> Token:
     """The token that carries a match: its syntactic root, or its main verb or noun."""
     root = span.root
@@ -403,101 +330,6 @@ def _is_state(verb: Token) -> bool:
     return any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP", "VBG") for c in verb.children)
 
 
-def _verb_slots(verb: Token) -> tuple[list[Token], list[Token], list[Token], list[Token]]:
-    """(active subjects, passive subjects, objects, by-agents), inherited along conj."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
-    by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-    head = verb
-    while (
-        not subjects
-        and not passive
-        and head.dep_ in ("conj", "advcl", "xcomp")
-        and head.head != head
-    ):
-        head = head.head
-        subjects = [c for c in head.children if c.dep_ == "nsubj"]
-        passive = [c for c in head.children if c.dep_ == "nsubjpass"]
-    if not subjects and not passive and verb.dep_ == "relcl":
-        passive = [verb.head]  # "the activists who were arrested" parses who as nsubjpass
-    if not subjects and not passive and verb.dep_ == "pcomp" and verb.head.head != verb.head:
-        main = [c for c in verb.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if any(c.dep_ == "auxpass" for c in verb.children):  # "X ... after being convicted"
-            passive = main
-        else:
-            subjects = main
-    return subjects, passive, objects, by
-
-
-def _clause_verb(tok: Token) -> Token | None:
-    """The nearest verb above ``tok``."""
-    cur = tok
-    for _ in range(6):
-        if cur.head is cur:
-            return None
-        cur = cur.head
-        if cur.pos_ in ("VERB", "AUX"):
-            return cur
-    return None
-
-
-def _prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
-    return [
-        p
-        for c in tok.children
-        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps
-        for p in c.children
-        if p.dep_ == "pobj"
-    ]
-
-
-def _speakers(tokens: list[Token], r: ArgumentReader) -> list[str]:
-    """A speaker and the organisations named in its phrase ("X, director at HRW")."""
-    out: list[str] = []
-    for tok in tokens:
-        out += [k for k in r.phrase(tok, ("person", "organisation", "country"))]
-        for sub in tok.subtree:
-            key = r.entity(sub)
-            if key and r.kind(key) == "organisation" and sub.dep_ in SPEAKER_LINKS:
-                out.append(key)
-    return list(dict.fromkeys(out))
-
-
-def _about(verb: Token, speakers: list[Token], r: ArgumentReader) -> list[str]:
-    """Whom a statement is about: people named in its complements, countries it addresses."""
-    skip = {t.i for s in speakers for t in s.subtree}
-    out: list[str] = []
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "punct", "aux", "neg") or child.i in skip:
-            continue
-        for tok in child.subtree:
-            key = r.entity(tok) if tok.i not in skip else None
-            if key is None:
-                continue
-            if r.kind(key) == "person" or (r.kind(key) == "country" and tok.dep_ == "dobj"):
-                out.append(key)
-    return list(dict.fromkeys(out))
-
-
-def _organisers(subjects: list[Token], r: ArgumentReader, roles: dict[str, list[str]]) -> None:
-    for tok in subjects:
-        for key in r.phrase(tok):
-            role = "organiser" if r.kind(key) == "organisation" else "participant"
-            roles.setdefault(role, []).append(key)
-
-
-def _for_whom(tok: Token, r: ArgumentReader) -> list[str]:
-    """The people an organised action supports: "campaign for X", "letters to X"."""
-    heads = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
-    return [
-        k
-        for h in heads
-        for t in _prep_objects(h, ("for", "on", "to", "about"))
-        for k in r.phrase(t, ("person",))
-    ]
-
-
 def _speech_act(verb: Token) -> bool:
     """Speech: "said that ...", "..., X said", "said in a statement"; not "added X to a list"."""
     if verb.dep_ in ("parataxis", "ccomp") or any(
@@ -506,7 +338,7 @@ def _speech_act(verb: Token) -> bool:
         return True
     return any(
         p.lemma_ in ("statement", "interview", "tweet", "post", "briefing", "conference", "release")
-        for p in _prep_objects(verb, ("in", "on", "at", "during"))
+        for p in prep_objects(verb, ("in", "on", "at", "during"))
     )
 
 
@@ -560,6 +392,7 @@ class _Merger:
         self._by_key: dict[tuple[str, str], EventRecord] = {}
         self._latest: dict[str, EventRecord] = {}
         self._untargeted: dict[str, EventRecord] = {}
+        self._local: dict[tuple[str, str], EventRecord] = {}  # (type, place)
 
     def add(self, c: Candidate) -> None:
         agents = list(dict.fromkeys(c.roles.get("agent", [])))
@@ -567,6 +400,16 @@ class _Merger:
         c.roles["target"] = targets
         keys = agents if c.label == "statement" else targets
         event = next((e for k in keys if (e := self._by_key.get((c.label, k)))), None)
+        place = (c.label, c.local or "")
+        if c.local is not None:  # a local action of a campaign: one event per place
+            local = self._local.get(place)
+            if local is None and c.label in self._latest:  # elsewhere than the events so far
+                local = EventRecord(type=c.label)
+                self.events.append(local)
+            if local is not None:
+                self._local[place] = local
+                self._absorb(local, c)
+                return
         if event is None and c.label != "statement":
             event = self._untargeted.get(c.label) if targets else self._latest.get(c.label)
             latest = self._latest.get(c.label)
@@ -587,6 +430,8 @@ class _Merger:
         for k in keys:
             self._by_key.setdefault((c.label, k), event)
         self._latest[c.label] = event
+        if c.local is not None:
+            self._local[place] = event
         self._absorb(event, c)
 
     @staticmethod

@@ -40,8 +40,11 @@ def slug(text: str) -> str:
     --------
     >>> slug("Ales Byalyatski")
     'ales-byalyatski'
+    >>> slug("Алесь Бяляцкі")
+    'unnamed'
     """
-    return normalise_name(text).replace(" ", "-") or "unnamed"
+    ascii_only = normalise_name(text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(ascii_only.split()) or "unnamed"
 
 
 def initials(name: str) -> str:

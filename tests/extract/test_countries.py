@@ -160,11 +160,6 @@ def test_not_a_country(parse, text, code) -> None:
         "Voters in the state of Georgia went to the polls.",
     ],
 )
-@pytest.mark.xfail(
-    reason="'Georgia' the US state: the NER tags it GPE, which confirms the ambiguous name "
-    "as the country GE; nothing checks a preceding US city or 'the state of'",
-    strict=True,
-)
 def test_georgia_the_us_state_is_not_the_country(parse, text) -> None:
     assert "GE" not in countries(parse(text))
 

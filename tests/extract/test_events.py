@@ -201,3 +201,177 @@ def test_a_request_names_the_statement_target(parse) -> None:
     statement = only(events, "statement")
     assert ("agent", "organisation:amnesty international") in roles(statement)
     assert ("target", "person:alaa farouk") in roles(statement)
+
+
+# ------------------------------------------------------------- general argument rules
+def test_targets_named_by_a_copula_before_a_relative_clause(parse) -> None:
+    text = (
+        "Nadia Karimova, Oleg Sadykov and Timur Rakhimov are bloggers "
+        "who were detained in March and April 2022."
+    )
+    arrest = only(events_of(parse, text), "arrest")
+    people = {"person:nadia karimova", "person:oleg sadykov", "person:timur rakhimov"}
+    assert {("target", k) for k in people} <= roles(arrest)
+    assert arrest.date is not None and arrest.date.value == "2022"  # both months: the year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bloggers are people who were arrested for their posts.",  # people in general
+        "Rights groups say that bloggers are people who should never be arrested.",
+    ],
+)
+def test_copula_with_no_named_subject_gives_no_arrest(parse, text) -> None:
+    assert not [e for e in events_of(parse, text) if e.type == "arrest"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police detained ten reporters in the capital Harare on Monday.", "place:harare"),
+        ("A Kazan court sentenced the poet Lena Ivanova to five years in prison.", "place:kazan"),
+    ],
+)
+def test_location_from_apposition_and_from_the_authority(parse, text, expected) -> None:
+    (event,) = [e for e in events_of(parse, text) if e.type in ("arrest", "sentencing")]
+    assert event.location == expected
+
+
+def test_a_date_that_bounds_the_event_is_not_its_date(parse) -> None:
+    text = "At least ten reporters have been detained since 3 April 2022."
+    arrest = only(events_of(parse, text), "arrest")
+    assert arrest.date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The students were detained on 12 March as they marched through Almaty.", "2022-03-12"),
+        # a cause is no time: "because they had marched" took place before
+        ("The students were detained on 12 March because they had marched in Almaty.", None),
+    ],
+)
+def test_a_temporal_clause_shares_the_date_of_its_main_clause(parse, text, expected) -> None:
+    protest = only(events_of(parse, text), "protest")
+    assert (protest.date.value if protest.date else None) == expected
+
+
+def test_possessive_with_a_curly_apostrophe_names_the_target(parse) -> None:
+    arrest = only(events_of(parse, "Rights groups condemned Dmitri Orlov’s arrest."), "arrest")
+    assert ("target", "person:dmitri orlov") in roles(arrest)
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("The Egyptian government said it released the lawyer Hoda Nasr on Sunday.", "country:EG"),
+        ("Iranian authorities said they arrested the rapper Omid Karimi.", "country:IR"),
+    ],
+)
+def test_a_reported_pronoun_subject_is_the_speaker(parse, text, agent) -> None:
+    (event,) = [e for e in events_of(parse, text) if e.type in ("release", "arrest")]
+    assert ("agent", agent) in roles(event)
+
+
+def test_a_pronoun_speaker_lends_no_agent(parse) -> None:
+    text = "Omar Saleh criticised the court. He said it released the lawyer Hoda Nasr on bail."
+    release = only(events_of(parse, text), "release")
+    assert ("target", "person:hoda nasr") in roles(release)
+    assert not [a for a in release.arguments if a.role == "agent"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marat Khasanov received seven years in a penal colony.",
+        "Marat Khasanov was given five years in prison on fraud charges.",
+        "Marat Khasanov got six years of imprisonment.",
+    ],
+)
+def test_received_years_in_prison_is_a_sentencing(parse, text) -> None:
+    sentencing = only(events_of(parse, text), "sentencing")
+    assert ("target", "person:marat khasanov") in roles(sentencing)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The volunteer Marat Khasanov received ten years of training.",
+        "Marat Khasanov spent seven years in Paris.",
+    ],
+)
+def test_years_of_something_else_are_no_sentencing(parse, text) -> None:
+    assert not [e for e in events_of(parse, text) if e.type == "sentencing"]
+
+
+def test_detention_at_a_named_police_station(parse) -> None:
+    text = (
+        "The journalist Tendai Moyo was arrested on Monday. "
+        "He was taken to Bulawayo Central Police Station."
+    )
+    detention = only(events_of(parse, text), "detention")
+    assert ("target", "person:tendai moyo") in roles(detention)
+
+
+def test_an_organisation_in_a_relative_clause_is_no_speaker(parse) -> None:
+    text = "Maria Lopez, a journalist who has worked with Reuters, said the arrest was unlawful."
+    assert not [e for e in events_of(parse, text) if e.type == "statement"]
+
+
+# ------------------------------------------------------------- local actions of a campaign
+def test_local_actions_in_other_countries_are_events_of_their_own(parse) -> None:
+    text = (
+        "Amnesty International ran a letter-writing marathon for Ales Bialiatski. "
+        "In Norway, students wrote letters to Bialiatski. "
+        "In Peru, pupils wrote letters to Bialiatski too."
+    )
+    letters = [e for e in events_of(parse, text) if e.type == "letter_writing"]
+    assert sorted(str(e.location) for e in letters) == ["None", "country:NO", "country:PE"]
+    marathon = next(e for e in letters if e.location is None)
+    assert ("organiser", "organisation:amnesty international") in roles(marathon)
+
+
+def test_local_actions_in_one_place_merge(parse) -> None:
+    text = (
+        "Amnesty International collected signatures for Ales Bialiatski. "
+        "In Togo, volunteers held a concert and collected 5,000 signatures. "
+        "In Togo, pupils also collected signatures at schools."
+    )
+    petitions = [e for e in events_of(parse, text) if e.type == "petition"]
+    assert sorted(str(e.location) for e in petitions) == ["None", "country:TG"]
+    togo = next(e for e in petitions if e.location == "country:TG")
+    assert len(togo.mentions) == 2
+    assert [q.amount for q in togo.quantities] == [5000]
+
+
+def test_an_action_in_general_is_no_local_event(parse) -> None:
+    text = "In many countries, activists collect signatures for prisoners."
+    assert not [e for e in events_of(parse, text) if e.type == "petition"]
+
+
+# ------------------------------------------------------------- quantities stay anchored
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At least ten reporters have been detained since 3 April 2022.",
+        "The activists were arrested May 29 after the police detained 40 protesters.",
+        "Amnesty International collected 1.4 million signatures for Ales Bialiatski.",
+    ],
+)
+def test_quantities_are_non_empty_spans_of_the_text(parse, text) -> None:
+    doc = parse(text, REF)
+    quantities = [q for e in doc._.hr_events for q in e.quantities]
+    assert quantities
+    for q in quantities:
+        assert q.mention.start < q.mention.end
+        assert text[q.mention.start : q.mention.end] == q.mention.text
+        assert str(q.amount) not in ("29", "3", "2022")  # parts of dates are no counts
+
+
+def test_a_scaled_count_is_anchored_on_its_number(parse) -> None:
+    text = "Amnesty International collected 1.4 million signatures for Ales Bialiatski."
+    petition = only(events_of(parse, text), "petition")
+    assert [(q.amount, q.mention.text) for q in petition.quantities] == [
+        (1_400_000, "1.4 million signatures")
+    ]
