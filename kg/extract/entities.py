@@ -30,13 +30,22 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.gazetteers import GAZETTEER_DIR, Gazetteer, load_gazetteer
 from kg.extract.names import initials, normalise_name
-from kg.extract.persons import NAME_WORD, PersonGroup, group_persons, person_core, title_before
+from kg.extract.persons import (
+    NAME_WORD,
+    PersonGroup,
+    group_persons,
+    person_core,
+    title_before,
+    weak_single,
+)
 from kg.extract.places import city_country
 from kg.extract.records import EntityRecord, Mention, register_extensions
 
 MAX_ORG_WORDS = 10
-PERSON_LIKE_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "NORP"}
-REASSIGNABLE = PERSON_LIKE_LABELS | {"GPE", "LOC"}
+PLACE_LABELS = {"GPE", "LOC"}
+# Labels the NER gives to names that may turn out to be persons (places only when described).
+PERSON_LIKE_LABELS = {"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "NORP"} | PLACE_LABELS
+REASSIGNABLE = PERSON_LIKE_LABELS
 LOCATIVE = {"in", "from", "to", "at", "near", "of"}
 
 Add = Callable[[str, str, str, Span, "str | None"], None]
@@ -72,6 +81,7 @@ class EntityResolver:
 
         cores, others = self._split(doc)
         persons = group_persons(cores)
+        self._join_weak(persons)
         person_of: dict[str, PersonGroup] = {}
         for group in persons:
             for word in (group.words[0], group.words[-1]):
@@ -115,12 +125,21 @@ class EntityResolver:
 
     # -- sorting entity spans -------------------------------------------------------------
     def _split(self, doc: Doc) -> tuple[list[tuple[Span, list[str]]], list[Span]]:
-        """Person name cores (with their titles) and the other entity spans."""
+        """Person name cores (with their titles) and the other entity spans.
+
+        Lone words that are names only if a full name explains them are kept
+        in ``self._weak`` for :meth:`_join_weak`.
+        """
         cores: list[tuple[Span, list[str]]] = []
         others: list[Span] = []
+        self._weak = []
         for ent in doc.ents:
             if ent.label_ == "PERSON" or self._person_like(ent):
                 core, roles = person_core(ent, self.gazetteer)
+                if core is None and ent.label_ == "PERSON":
+                    weak = weak_single(ent, self.gazetteer)
+                    if weak is not None:
+                        self._weak.append(weak)
                 if core is None or normalise_name(core.text) in self.known_orgs:
                     continue
                 if self._city_not_person(core):
@@ -130,6 +149,15 @@ class EntityResolver:
             else:
                 others.append(ent)
         return cores, others
+
+    def _join_weak(self, persons: list[PersonGroup]) -> None:
+        """Join each weak lone word to the full name whose first or last word it is."""
+        for span in self._weak:
+            word = normalise_name(span.text)
+            for group in persons:
+                if len(group.words) > 1 and word in (group.words[0], group.words[-1]):
+                    group.add(span)
+                    break
 
     def _person_like(self, ent: Span) -> bool:
         """An ``ORG`` (or similar) that is really a person: titled or described as one."""
@@ -142,9 +170,10 @@ class EntityResolver:
             return False
         if self.gazetteer.country_code(ent.text) or city_country(ent.text):
             return False
-        if words[0].lower_ in self.single_titles or title_before(
+        titled = words[0].lower_ in self.single_titles or title_before(
             ent.doc, ent.start, self.gazetteer.titles
-        ):
+        )
+        if titled and ent.label_ not in PLACE_LABELS:
             return len(words) >= 2
         root = ent.root
         described = [c for c in root.children if c.dep_ == "appos"]
@@ -158,11 +187,20 @@ class EntityResolver:
         )
 
     def _city_not_person(self, core: Span) -> bool:
-        """A name the NER called a person that is a city ("Nuevo Laredo", "in Kampala")."""
+        """A name the NER called a person that is a city.
+
+        "Nuevo Laredo" (a name of several words), "in Kampala" (after a
+        locative preposition) and "Tunis and Rabat" (coordinated with a place).
+        """
         if city_country(core.text) is None:
             return False
         before = core.doc[core.start - 1].lower_ if core.start > 0 else ""
-        return len(core) > 1 or before in LOCATIVE
+        root = core.root
+        partners = [*root.conjuncts] + ([root.head] if root.dep_ == "conj" else [])
+        coordinated = any(
+            t.ent_type_ in {"GPE", "LOC"} or city_country(t.text) for t in partners if t != root
+        )
+        return len(core) > 1 or before in LOCATIVE or coordinated
 
     # -- organisations, places, persons ---------------------------------------------------
     def _organisation(self, doc: Doc, ent: Span, persons: list[PersonGroup], add: Add) -> None:

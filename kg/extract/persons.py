@@ -111,8 +111,8 @@ def is_person_name(core: Span, gazetteer: Gazetteer) -> bool:
         return False
     if text.casefold() in gazetteer.non_persons or text.casefold() in gazetteer.titles:
         return False
-    if gazetteer.country_code(text):
-        return False
+    if gazetteer.country_code(text) and text not in gazetteer.ambiguous_countries:
+        return False  # "Chad", "Jordan": hrkg_countries has declined them as countries already
     words = [t for t in core if not t.is_punct]
     if not words or not all(NAME_WORD.match(t.text) or t.lower_ in PARTICLES for t in words):
         return False
@@ -127,6 +127,24 @@ def is_person_name(core: Span, gazetteer: Gazetteer) -> bool:
         modifies_noun = word.dep_ in {"compound", "nmod"} and word.head.is_lower
         return not (word.is_sent_start and modifies_noun)
     return True
+
+
+def weak_single(span: Span, gazetteer: Gazetteer) -> Span | None:
+    """A lone capitalised word the tagger did not call a proper noun ("Santos" as NNS).
+
+    Such a word is no name on its own, but may still be a known person's
+    surname or first name: :func:`group_persons` callers join it to a full name
+    found elsewhere in the document, and drop it otherwise.
+    """
+    words = [t for t in span if not t.is_punct and t.lower_ not in {"'s", "’s"}]
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if not (word.is_title and word.is_alpha) or word.lower_ in gazetteer.non_persons:
+        return None
+    if word.lower_ in gazetteer.titles or gazetteer.country_code(word.text):
+        return None
+    return span.doc[word.i : word.i + 1]
 
 
 def name_words(core: Span) -> list[str]:

@@ -34,6 +34,8 @@ DESCRIPTION_DEPS = {"appos", "attr", "acl", "relcl"}
 ORG_PREPS = {"of", "at", "for", "with", "in"}
 DETAINING = {"arrest", "detention", "imprisonment"}
 SUPPORTING = {"campaign", "petition", "letter_writing"}
+# Titles that name the head of a country as well as of an organisation.
+HEADS_OF_STATE = {"president"}
 CLAUSE_VERBS = {
     "head": "leader_of",
     "lead": "leader_of",
@@ -93,10 +95,18 @@ class RelationExtractor:
         inside = set(range(span.start, span.end))
         phrases: list[tuple[Token, list[Token]]] = []
         for child in root.children:
-            if child.dep_ in DESCRIPTION_DEPS and child.i not in inside:
+            # "X, Viasna Chair and laureate, ..." is often parsed as a conjunct of the name.
+            described = child.dep_ in DESCRIPTION_DEPS or (
+                child.dep_ == "conj" and child.i not in token_entity and child.pos_ != "VERB"
+            )
+            if described and child.i not in inside:
                 for noun in (child, *child.conjuncts):
+                    if noun.i in token_entity and entities[token_entity[noun.i]].kind == "person":
+                        continue  # "X and Y": another person, not a description
                     tokens = [*_hyphen_prefix(noun), *noun.subtree]
                     phrases.append((noun, [t for t in tokens if t.i not in inside]))
+        # "X, the co-chair of Y": the parser may hang "of Y" on the name instead of the title.
+        trailing = [c for c in root.rights if c.dep_ == "prep" and c.lower_ in ORG_PREPS]
         if root.dep_ == "appos" and root.head.i not in token_entity:
             head = root.head
             phrases.append(
@@ -119,6 +129,8 @@ class RelationExtractor:
             phrases.append((nouns[-1] if nouns else left[-1], left))
         for noun, tokens in phrases:
             if tokens and len(tokens) <= 40:
+                if trailing and noun.dep_ == "appos":
+                    tokens = tokens + [t for prep in trailing for t in prep.subtree]
                 self._phrase(person, span, noun, tokens, token_entity, entities, relate)
         for child in root.children:
             if child.dep_ == "relcl":
@@ -134,7 +146,7 @@ class RelationExtractor:
         kind = self.title_kinds.get(title or "", "")
         doc = span.doc
         evidence = doc[min(span.start, tokens[0].i) : max(span.end, tokens[-1].i + 1)]
-        if not title or kind != "political":
+        if not title or not (kind == "political" or title in HEADS_OF_STATE):
             for t in tokens:
                 key = token_entity.get(t.i)
                 modifier = t.dep_ in {"amod", "compound", "nmod"} and t.head.i in {
@@ -149,12 +161,20 @@ class RelationExtractor:
         relation = self.titles.get(title, "none")
         if relation == "none":
             return
-        wanted = "country" if kind == "political" else "organisation"
-        attached = self._attached(noun, tokens, token_entity, entities, wanted)
-        if attached is None and kind == "political":
-            attached = self._dominant_country(
-                entities
-            )  # "President X" in an article about one country
+        political = kind == "political" or title in HEADS_OF_STATE
+        attached = (
+            None
+            if kind == "political"
+            else self._attached(noun, tokens, token_entity, entities, "organisation")
+        )
+        if attached is None and political:
+            # "Nicaraguan President X", "President of Y", or "President X" in an article
+            # about one country.
+            attached = (
+                self._attached(noun, tokens, token_entity, entities, "country")
+                or self._sentence_country(noun.sent, token_entity, entities)
+                or self._dominant_country(entities)
+            )
         if attached:
             relate(person.key, relation, attached, evidence, title)
 
@@ -176,13 +196,29 @@ class RelationExtractor:
 
     @staticmethod
     def _dominant_country(entities: dict[str, EntityRecord]) -> str | None:
-        """The country with at least half of the article's country mentions and more than
-        any other, if there is one (two countries mentioned equally: neither)."""
-        counts = {k: len(e.mentions) for k, e in entities.items() if e.kind == "country"}
-        ranked = sorted(counts.values(), reverse=True)
-        if not ranked or ranked[0] * 2 < sum(ranked) or ranked[1:2] == ranked[:1]:
+        """The country an article is about, if one clearly is.
+
+        It must be the first country the article mentions and hold at least
+        two thirds of all country mentions (two of them at least); otherwise
+        none, so that "President X" in an article about two countries gets no
+        leader_of.
+        """
+        countries = [e for e in entities.values() if e.kind == "country"]
+        total = sum(len(e.mentions) for e in countries)
+        if not countries or total < 2:
             return None
-        return max(counts, key=counts.__getitem__)
+        first = min(countries, key=lambda e: min(m.start for m in e.mentions))
+        return first.key if 3 * len(first.mentions) >= 2 * total else None
+
+    @staticmethod
+    def _sentence_country(sent: Span, token_entity, entities) -> str | None:
+        """The only country a sentence mentions, if it mentions exactly one."""
+        found = {
+            key
+            for t in sent
+            if (key := token_entity.get(t.i)) is not None and entities[key].kind == "country"
+        }
+        return found.pop() if len(found) == 1 else None
 
     @staticmethod
     def _attached(

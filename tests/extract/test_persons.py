@@ -298,11 +298,6 @@ def test_people_sharing_a_first_name_stay_apart(parse) -> None:
     assert found["Tomasz Wrobel"].alt_labels == {"Wrobel"}  # the NER called it a place
 
 
-@pytest.mark.xfail(
-    reason="the tagger calls sentence-initial 'Santos' NNS, and a lone word must be NNP to "
-    "be a name, so the mention is dropped although 'Maria Santos' is in the document",
-    strict=True,
-)
 def test_surname_the_tagger_calls_a_common_noun_still_joins(parse) -> None:
     doc = parse("Maria Santos and Maria Lopez were detained. Santos was later released.")
     assert persons(doc)["Maria Santos"].alt_labels == {"Santos"}
@@ -334,11 +329,6 @@ def test_non_persons_the_ner_tags_person_are_dropped(parse, text) -> None:
     assert persons(parse(text)) == {}
 
 
-@pytest.mark.xfail(
-    reason="a PERSON span whose text is a country name is never a person, even for the "
-    "ambiguous names (Chad, Jordan) that the country matcher has already declined",
-    strict=True,
-)
 def test_a_given_name_that_is_also_a_country(parse) -> None:
     assert "Chad" in persons(parse("My friend Chad visited Paris."))
 
@@ -393,11 +383,6 @@ def test_title_before_a_name_tagged_organisation(parse_with_ents) -> None:
     assert persons(doc)["Tural Yunus"].roles == {"bishop"}
 
 
-@pytest.mark.xfail(
-    reason="only ORG/FAC/PRODUCT/WORK_OF_ART/NORP spans can turn out to be persons; a name "
-    "the NER tagged GPE stays a place even when an apposition calls it the head of a group",
-    strict=True,
-)
 def test_described_person_the_ner_tagged_as_place(parse) -> None:
     doc = parse("Thabo Mammadli, the head of the Justice Forum, was detained.")
     assert kinds(doc).get("Thabo Mammadli") == "person"
@@ -430,11 +415,6 @@ def test_city_forced_into_the_wrong_class_is_a_place(parse_with_ents, text, ents
     assert kinds(parse_with_ents(text, ents)) == {place: "place"}
 
 
-@pytest.mark.xfail(
-    reason="a one-word city tagged PERSON becomes a place only after a locative preposition "
-    "('in', 'from'...); coordinated with another place ('Tunis and Rabat') it stays a person",
-    strict=True,
-)
 def test_city_coordinated_with_a_place_is_a_place(parse) -> None:
     assert kinds(parse("Tunis and Rabat exchanged ambassadors.")).get("Rabat") == "place"
 

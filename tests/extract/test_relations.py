@@ -190,11 +190,6 @@ def test_regional_director_is_not_the_head(parse) -> None:
     assert ("person:dmitri volkov", "leader_of", HRW) not in relations(doc)
 
 
-@pytest.mark.xfail(
-    reason="titles.csv lists 'president' only as an org_role title, so 'Nicaraguan President "
-    "X' looks for an organisation, finds none, and gives only nationality NI",
-    strict=True,
-)
 def test_head_of_state_before_the_name(parse) -> None:
     doc = parse("Nicaraguan President Daniel Ortega signed the decree.")
     relation(doc, "leader_of", "person:daniel ortega", "country:NI")
