@@ -25,21 +25,11 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.store import QueryResult, Store
+from kg.sparql_text import where_offset, with_prefixes
+from kg.store import PREFIXES, QueryResult, Store
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM = re.compile(r"^(\w+)\s*\((\w+)\)\s*(?:=\s*(.*?))?\s*(?:--\s*(.*))?$")
-# The first ``WHERE {`` that is not inside a comment, a string or an IRI.
-WHERE = re.compile(
-    r"#[^\n]*"  # a comment
-    r'''|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'''  # long strings
-    r"""|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"""
-    r'''|"(?:[^"\\\n\r]|\\.)*"'''  # strings
-    r"""|'(?:[^'\\\n\r]|\\.)*'"""
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"  # IRIs
-    r"|(?P<where>(?<![?$\w])WHERE\s*\{)",
-    re.IGNORECASE,
-)
 TYPES = ("string", "code", "iri", "int", "date", "year", "name")
 
 
@@ -176,12 +166,27 @@ def with_values(sparql: str, bindings: dict[str, Node]) -> str:
     """
     if not bindings:
         return sparql
-    for match in WHERE.finditer(sparql):
-        if match.group("where"):
-            at = match.end()
-            block = " ".join(f"VALUES ?{k} {{ {v.n3()} }}" for k, v in bindings.items())
-            return f"{sparql[:at]} {block}\n{sparql[at:]}"
-    raise QueryError("cannot bind parameters: the query has no `WHERE {`")
+    at = where_offset(sparql)
+    if at is None:
+        raise QueryError("cannot bind parameters: the query has no `WHERE {`")
+    block = " ".join(f"VALUES ?{k} {{ {v.n3()} }}" for k, v in bindings.items())
+    return f"{sparql[:at]} {block}\n{sparql[at:]}"
+
+
+def prepare(query: str, params: dict[str, str] | None = None) -> str:
+    """The self-contained text of a query with its parameters bound, for any endpoint.
+
+    ``query`` is a named query, a ``.rq`` file or SPARQL text (see :func:`resolve`);
+    the ``PREFIX`` lines hrkg predeclares locally are added where missing.
+
+    Examples
+    --------
+    >>> text = prepare("SELECT ?p WHERE { ?p a hr:Person }")
+    >>> text.splitlines()[0]
+    'PREFIX hr: <https://w3id.org/hrkg/ontology#>'
+    """
+    named = resolve(query)
+    return with_prefixes(with_values(named.text, bind(named, params or {})), PREFIXES)
 
 
 def resolve(query: str, directory: Path = QUERIES_DIR) -> NamedQuery:

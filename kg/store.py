@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
+from kg.sparql_text import uses_service
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,7 +164,7 @@ class Store:
         )
         return {str(i): str(h) for i, h in result.rows}
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, *, allow_service: bool = False) -> QueryResult:
         """Run a SPARQL query over the union of all article graphs.
 
         Parameters
@@ -176,6 +177,11 @@ class Store:
         QueryError
             If the query is not valid SPARQL or fails while running.
         """
+        if not allow_service and uses_service(sparql):
+            raise QueryError(
+                "federated queries (SERVICE) are refused: they would send requests to other "
+                "servers; pass allow_service=True to run them"
+            )
         try:
             answer = self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
             return _result(answer)

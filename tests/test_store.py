@@ -205,3 +205,19 @@ def test_dump_keeps_every_quad(store, fmt):
     dataset = Dataset()
     dataset.parse(data=store.dump(fmt), format="nquads" if fmt == "nq" else "trig")
     assert len(list(dataset.quads())) == len(store) == 12
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_federated_queries_are_refused_before_any_request(sparql) -> None:
+    with pytest.raises(QueryError, match="SERVICE"):
+        Store(None).query(sparql)
+
+
+def test_the_word_service_in_a_literal_is_not_federation() -> None:
+    assert Store(None).query('SELECT * WHERE { BIND("SERVICE" AS ?x) }').rows
