@@ -5,7 +5,20 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 STORE  ?= hrkg-data/demo
 
-.PHONY: install demo test lint clean
+# Debian packages the tests need: a real browser for the web page, a real external triple store.
+DEBIAN_PACKAGES = chromium virtuoso-opensource
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system-deps demo test lint clean
+
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages: $$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "apt-get not found: install $$missing yourself (the browser and Virtuoso tests will say they are skipped)"; fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +31,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/hrkg demo --store $(STORE)
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest
 
