@@ -29,6 +29,15 @@ from kg.export import FORMATS, export
 from kg.extract.pipeline import DEFAULT_MODEL, SKIP_CHECK_ENV, load_pipeline
 from kg.ingest import BuildReport, build
 from kg.query import load_queries, run_query
+from kg.remote import (
+    DEFAULT_CHUNK,
+    DEFAULT_TIMEOUT,
+    PASSWORD_ENV,
+    USER_ENV,
+    RemoteAuth,
+    push,
+    remote_query,
+)
 from kg.stats import store_stats
 from kg.store import DEFAULT_STORE, QueryResult, Store
 from kg.validate import validate_store
@@ -165,6 +174,26 @@ def parse_params(values: list[str]) -> dict[str, str]:
     return params
 
 
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", "-u", envvar=USER_ENV, help="User name for the endpoint."),
+]
+PasswordOption = Annotated[
+    str | None,
+    typer.Option("--password", envvar=PASSWORD_ENV, help="Password for the endpoint."),
+]
+AuthOption = Annotated[str, typer.Option("--auth", help="HTTP authentication: digest or basic.")]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", help="Seconds to wait for each answer of the endpoint.")
+]
+
+
+def _auth(user: str | None, password: str | None, scheme: str) -> RemoteAuth | None:
+    if scheme not in ("digest", "basic"):
+        raise HrkgError(f"--auth {scheme!r}: choose digest or basic")
+    return RemoteAuth(user, password or "", scheme) if user else None  # type: ignore[arg-type]
+
+
 @app.command("query")
 @friendly
 def query_command(
@@ -172,18 +201,97 @@ def query_command(
     param: Annotated[list[str], typer.Option("--param", "-p", help="name=value, repeatable.")] = [],  # noqa: B006
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     store: StoreOption = DEFAULT_STORE,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", "-e", help="Query this SPARQL endpoint instead of the store."),
+    ] = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    auth: AuthOption = "digest",
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
-    """Run a SPARQL query over the union of all articles.
+    """Run a SPARQL query over the union of all articles, or on a remote endpoint.
 
     Examples:
 
     * `hrkg query events-by-country --param country=BY`
     * `hrkg query queries/person-timeline.rq -p person="Oleg Orlov" --format csv`
     * `hrkg query "SELECT ?p WHERE { ?p a hr:Person }" --format json`
+    * `hrkg query most-mentioned-actors --endpoint http://127.0.0.1:8890/sparql`
     """
     if fmt not in ("table", "csv", "json"):
         raise HrkgError(f"--format {fmt!r}: choose table, csv or json")
-    print_result(run_query(_existing(store), query, parse_params(param)), fmt)
+    if endpoint:
+        credentials = _auth(user, password, auth)
+        result = remote_query(
+            endpoint, query, parse_params(param), auth=credentials, timeout=timeout
+        )
+    else:
+        result = run_query(_existing(store), query, parse_params(param))
+    print_result(result, fmt)
+
+
+@app.command("push")
+@friendly
+def push_command(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            "-e",
+            help="SPARQL Update URL (--protocol update) or Graph Store Protocol URL (gsp).",
+        ),
+    ],
+    protocol: Annotated[
+        str, typer.Option("--protocol", help="update (SPARQL 1.1 Update) or gsp (Graph Store).")
+    ] = "update",
+    user: UserOption = None,
+    password: PasswordOption = None,
+    auth: AuthOption = "digest",
+    chunk: Annotated[
+        int, typer.Option("--chunk", help="Most triples per request (1 to 100000).")
+    ] = DEFAULT_CHUNK,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Write every article's graph into a remote store, replacing the graph of the same name.
+
+    Pushing twice leaves the same data. Credentials come from --user and --password,
+    or from HRKG_ENDPOINT_USER and HRKG_ENDPOINT_PASSWORD.
+
+    Examples:
+
+    * `hrkg push --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba`
+    * `hrkg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --protocol gsp`
+    """
+    if protocol not in ("update", "gsp"):
+        raise HrkgError(f"--protocol {protocol!r}: choose update or gsp")
+    credentials = _auth(user, password, auth)
+    local = _existing(store)
+    graphs = sum(1 for _ in local.oxigraph.named_graphs())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} graphs"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("pushing", total=graphs)
+        report = push(
+            local,
+            endpoint,
+            protocol=protocol,  # type: ignore[arg-type]
+            auth=credentials,
+            chunk_triples=chunk,
+            timeout=timeout,
+            on_graph=lambda name, triples: progress.advance(task),
+        )
+    err.print(
+        f"pushed {report.graphs} graphs, {report.triples} triples to {report.endpoint} "
+        f"({report.protocol}, {report.requests} requests, {report.seconds:.1f} s)",
+        highlight=False,
+    )
 
 
 @app.command("queries")
@@ -302,6 +410,65 @@ def demo_command(
             + ")"
         )
         print_result(run_query(kg_store, name, params), "table")
+
+
+@app.command("serve")
+@friendly
+def serve_command(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback only by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before 503.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Most rows (or triples) per answer.")] = 10_000,
+    max_body: Annotated[int, typer.Option(help="Largest request body, in bytes (413).")] = (
+        1_000_000
+    ),
+    allow_update: Annotated[
+        bool, typer.Option(help="Accept SPARQL Update on /update (needs a token).")
+    ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="HRKG_UPDATE_TOKEN", help="Bearer token updates must carry."),
+    ] = None,
+    allow_service: Annotated[
+        bool, typer.Option(help="Run federated queries (SERVICE) instead of refusing them.")
+    ] = False,
+    cors: Annotated[bool, typer.Option(help="Answer cross-origin requests.")] = True,
+) -> None:
+    """Serve the store as a SPARQL endpoint (/sparql) with a web page (/), until Ctrl-C.
+
+    Read-only by default: updates, federated queries (SERVICE) and request
+    bodies over the limit are refused; answers hold at most --max-rows rows.
+
+    Examples:
+
+    * `hrkg serve` then open http://127.0.0.1:7878/
+    * `hrkg serve --store data/kg --port 8000 --timeout 10`
+    * `HRKG_UPDATE_TOKEN=secret hrkg serve --allow-update`
+    """
+    from kg.serve import is_loopback, serve
+
+    if not is_loopback(host):
+        err.print(
+            f"[yellow]warning:[/yellow] listening on {escape(host)}: anyone who can reach this "
+            "machine can query the store",
+            highlight=False,
+        )
+    err.print(f"SPARQL endpoint: http://{host}:{port}/sparql  web page: http://{host}:{port}/")
+    serve(
+        store,
+        host=host,
+        port=port,
+        timeout_s=timeout,
+        max_rows=max_rows,
+        max_body=max_body,
+        allow_update=allow_update,
+        token=token,
+        allow_service=allow_service,
+        cors=cors,
+    )
 
 
 def _existing(path: Path) -> Store:
