@@ -30,10 +30,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import httpx
 from synthetic import replicate
 
 from kg.ingest import build
 from kg.query import load_queries, prepare
+from kg.serve.background import serve_in_background
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,47 +84,23 @@ def embedded_latencies(location: Path, texts: dict[str, str], repeat: int) -> di
 
 
 def endpoint_latencies(location: Path, texts: dict[str, str], repeat: int) -> dict[str, float]:
-    """Median latency of each query through ``hrkg serve`` (skipped if unavailable)."""
-    try:
-        import httpx
-        from kg.serve.app import create_app
-        from kg.serve.backend import OxigraphBackend
-    except ImportError as exc:
-        print(f"endpoint leg skipped: {exc}")
-        return {}
-    import socket
-    import threading
+    """Median latency of each query through ``hrkg serve`` over HTTP."""
+    results = {}
+    with (
+        serve_in_background(location, timeout_s=300, max_rows=1_000_000) as base,
+        httpx.Client(timeout=600) as client,
+    ):
+        for name, text in texts.items():
 
-    import uvicorn
-    from kg.serve.app import ServeSettings, create_app
+            def run(text: str = text) -> None:
+                response = client.post(
+                    f"{base}/sparql",
+                    data={"query": text},
+                    headers={"Accept": "application/sparql-results+json"},
+                )
+                response.raise_for_status()
 
-    with OxigraphBackend(location, timeout_s=300) as backend:
-        settings = ServeSettings(backend_url=backend.url, timeout_s=300, max_rows=1_000_000)
-        app = create_app(settings)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        results = {}
-        with httpx.Client(timeout=600) as client:
-            for name, text in texts.items():
-                url = f"http://127.0.0.1:{port}/sparql"
-
-                def run(text=text, url=url):
-                    response = client.post(
-                        url,
-                        data={"query": text},
-                        headers={"Accept": "application/sparql-results+json"},
-                    )
-                    response.raise_for_status()
-
-                results[name] = median_ms(run, repeat)
-        server.should_exit = True
-        thread.join()
+            results[name] = median_ms(run, repeat)
     return results
 
 

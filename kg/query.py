@@ -25,7 +25,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.sparql_text import where_offset, with_prefixes
+from kg.sparql_text import where_offsets, with_prefixes
 from kg.store import PREFIXES, QueryResult, Store
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
@@ -151,7 +151,10 @@ def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
 
 
 def with_values(sparql: str, bindings: dict[str, Node]) -> str:
-    """Bind variables by inserting ``VALUES`` at the start of the query's top-level ``WHERE``.
+    """Bind variables by inserting ``VALUES`` at the start of every ``WHERE`` group.
+
+    The query's own ``WHERE`` and those of its subqueries all get the block, so a
+    parameter means the same inside a subquery (which cannot see the outer one).
 
     Raises
     ------
@@ -166,11 +169,15 @@ def with_values(sparql: str, bindings: dict[str, Node]) -> str:
     """
     if not bindings:
         return sparql
-    at = where_offset(sparql)
-    if at is None:
+    offsets = where_offsets(sparql)
+    if not offsets:
         raise QueryError("cannot bind parameters: the query has no `WHERE {`")
     block = " ".join(f"VALUES ?{k} {{ {v.n3()} }}" for k, v in bindings.items())
-    return f"{sparql[:at]} {block}\n{sparql[at:]}"
+    pieces, last = [], 0
+    for at in offsets:
+        pieces += [sparql[last:at], f" {block}\n"]
+        last = at
+    return "".join([*pieces, sparql[last:]])
 
 
 def prepare(query: str, params: dict[str, str] | None = None) -> str:

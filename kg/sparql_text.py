@@ -24,18 +24,17 @@ TOKENS = re.compile(
 )
 
 
-def where_offset(sparql: str) -> int | None:
-    """The offset just after the first ``WHERE {`` outside comments, strings and IRIs.
+def where_offsets(sparql: str) -> list[int]:
+    """The offsets just after every ``WHERE {`` (the query's and its subqueries').
 
     Examples
     --------
-    >>> where_offset('# WHERE { not this\\nSELECT * WHERE { ?s ?p "WHERE {" }')
-    35
+    >>> where_offsets("SELECT * WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }")
+    [16, 36]
+    >>> where_offsets('# WHERE { not this\\nSELECT * WHERE { ?s ?p "WHERE {" }')
+    [35]
     """
-    for match in TOKENS.finditer(sparql):
-        if match.group("where"):
-            return match.end()
-    return None
+    return [m.end() for m in TOKENS.finditer(sparql) if m.group("where")]
 
 
 def uses_service(sparql: str) -> bool:

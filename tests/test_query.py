@@ -362,10 +362,16 @@ def test_values_become_typed_terms(ptype, value, term):
         "SELECT ?got WHERE {\n  { SELECT ?v2 WHERE { BIND(1 AS ?v2) } }\n  BIND(?v AS ?got)\n}",
     ],
 )
-def test_values_go_after_the_top_level_where(sparql):
+def test_values_go_after_every_where_outside_comments_and_strings(sparql):
     bound = with_values(sparql, {"v": Literal("yes")})
     assert [row[0] for row in Store(None).query(bound).rows] == [Literal("yes")]
-    assert bound.replace(' VALUES ?v { "yes" }\n', "", 1) == sparql
+    assert bound.replace(' VALUES ?v { "yes" }\n', "") == sparql
+
+
+def test_a_subquery_sees_the_parameter_too():
+    sparql = "SELECT ?got WHERE { { SELECT ?got WHERE { BIND(?v AS ?got) } } }"
+    bound = with_values(sparql, {"v": Literal("inner")})
+    assert [row[0] for row in Store(None).query(bound).rows] == [Literal("inner")]
 
 
 def test_a_query_without_where_cannot_be_bound():
