@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rdflib import URIRef
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -39,7 +40,7 @@ from kg.remote import (
     remote_query,
 )
 from kg.stats import store_stats
-from kg.store import DEFAULT_STORE, QueryResult, Store
+from kg.store import DEFAULT_STORE, PREFIXES, QueryResult, Store
 from kg.validate import validate_store
 
 app = typer.Typer(
@@ -48,7 +49,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-out = Console(soft_wrap=True)
+# Piped output is not wrapped at 80 columns; a terminal uses its own width.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "seed.jsonl"
 
@@ -133,6 +135,26 @@ def build_command(
         raise typer.Exit(1)
 
 
+def short_cell(term: object) -> str:
+    """A table cell: IRIs under hrkg's prefixes shortened ("id:person/ales-byalyatski").
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> short_cell(URIRef("https://w3id.org/hrkg/id/person/ales-byalyatski"))
+    'id:person/ales-byalyatski'
+    >>> short_cell(None)
+    ''
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, namespace in PREFIXES.items():
+            if term.startswith(namespace):
+                return f"{prefix}:{term[len(namespace) :]}"
+    return str(term)
+
+
 def print_result(result: QueryResult, fmt: str) -> None:
     """Print a query result as a table, CSV or JSON."""
     if result.boolean is not None:
@@ -158,7 +180,7 @@ def print_result(result: QueryResult, fmt: str) -> None:
         for variable in result.variables:
             table.add_column(variable, overflow="fold")
         for row in result.rows:
-            table.add_row(*[Text("" if t is None else str(t)) for t in row])  # data, not markup
+            table.add_row(*[Text(short_cell(t)) for t in row])  # data, not markup
         out.print(table)
         err.print(f"{len(result.rows)} rows", highlight=False)
 
