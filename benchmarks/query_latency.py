@@ -111,7 +111,9 @@ def main() -> None:
     parser.add_argument("inputs", nargs="*", type=Path, default=[ROOT / "examples" / "seed.jsonl"])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rdflib-timeout", type=int, default=120, help="seconds per query")
+    parser.add_argument(
+        "--rdflib-timeout", type=int, default=120, help="seconds per query; 0 skips the rdflib leg"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,28 +140,29 @@ def main() -> None:
         embedded = embedded_latencies(location, texts, args.repeat)
         served = endpoint_latencies(location, texts, args.repeat)
 
-        queue: mp.Queue = mp.Queue()
-        child = mp.Process(target=rdflib_worker, args=(nquads, texts, args.rdflib_timeout, queue))
-        child.start()
         rdflib_times: dict[str, object] = {}
-        while True:
-            key, value = queue.get()
-            if key == "done":
-                break
-            rdflib_times[key] = value
-        child.join()
-        print(f"rdflib load of the same quads: {rdflib_times.pop('load') / 1000:.1f} s\n")
-
+        if args.rdflib_timeout > 0:
+            queue: mp.Queue = mp.Queue()
+            child = mp.Process(
+                target=rdflib_worker, args=(nquads, texts, args.rdflib_timeout, queue)
+            )
+            child.start()
+            while True:
+                key, value = queue.get()
+                if key == "done":
+                    break
+                rdflib_times[key] = value
+            child.join()
+            print(f"rdflib load of the same quads: {rdflib_times.pop('load') / 1000:.1f} s\n")
         print(f"{'query':30} {'embedded':>10} {'endpoint':>10} {'rdflib':>12} {'speed-up':>9}")
         for name in texts:
             slow = rdflib_times.get(name)
-            rdflib_text = (
-                f"{slow:10.0f}ms"
-                if isinstance(slow, float)
-                else f">{args.rdflib_timeout}s"
-                if slow is None
-                else str(slow)
-            )
+            if not args.rdflib_timeout:
+                rdflib_text = "skipped"
+            elif isinstance(slow, float):
+                rdflib_text = f"{slow:10.0f}ms"
+            else:
+                rdflib_text = f">{args.rdflib_timeout}s" if slow is None else str(slow)
             ratio = f"{slow / embedded[name]:8.0f}x" if isinstance(slow, float) else ""
             served_text = f"{served[name]:8.1f}ms" if name in served else "n/a"
             print(
