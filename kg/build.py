@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from importlib.metadata import version
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from spacy.tokens import Doc
 
@@ -172,13 +172,3 @@ def build_article_graph(article: Article, doc: Doc, extractor: str = "hrkg") -> 
     for relation in doc._.hr_relations or []:
         built.relation(relation)
     return built.graph
-
-
-def dataset_of(graphs: list[Graph]) -> Dataset:
-    """Gather article graphs into one rdflib ``Dataset`` (named graphs kept)."""
-    dataset = Dataset()
-    for graph in graphs:
-        target = dataset.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    return dataset

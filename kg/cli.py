@@ -11,7 +11,6 @@ import csv
 import functools
 import io
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +69,12 @@ VerifyOption = Annotated[
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def progress_bar(count: str) -> Progress:
+    """A transient progress bar on stderr showing ``count`` (a rich format string)."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn(count))
+    return Progress(*columns, TimeElapsedColumn(), console=err, transient=True)
+
+
 def friendly(command: F) -> F:
     """Turn library errors into a one-line message and exit code 1."""
 
@@ -88,15 +93,8 @@ def _run_build(
     inputs: list[Path], store: Store, model: str, verify: bool, force: bool
 ) -> BuildReport:
     with err.status(f"loading spaCy model {model}..."):
-        nlp = load_pipeline(model, verify=verify and not os.environ.get(SKIP_CHECK_ENV))
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} articles"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as progress:
+        nlp = load_pipeline(model, verify=verify)
+    with progress_bar("{task.completed} articles") as progress:
         task = progress.add_task("extracting", total=None)
         report = build(inputs, store, nlp, force=force, on_article=lambda a: progress.advance(task))
     for failure in report.failures:
@@ -291,14 +289,7 @@ def push_command(
     credentials = _auth(user, password, auth)
     local = _existing(store)
     graphs = sum(1 for _ in local.oxigraph.named_graphs())
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} graphs"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as progress:
+    with progress_bar("{task.completed}/{task.total} graphs") as progress:
         task = progress.add_task("pushing", total=graphs)
         report = push(
             local,

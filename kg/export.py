@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 import networkx as nx
 import pyoxigraph as ox
@@ -102,8 +101,3 @@ def _csv(graph: nx.MultiDiGraph) -> bytes:
             ]
         )
     return out.getvalue().encode("utf-8")
-
-
-def context_document() -> str:
-    """The JSON-LD ``@context`` used by the JSON-LD export, as text."""
-    return json.dumps({"@context": PREFIXES}, indent=1)

@@ -90,7 +90,9 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, verify: bool | None = None) -> 
             f"({str(exc).splitlines()[0][:120]})"
         ) from None
     if verify is None:
-        verify = model == DEFAULT_MODEL and not os.environ.get(SKIP_CHECK_ENV)
+        verify = model == DEFAULT_MODEL
+    if os.environ.get(SKIP_CHECK_ENV):
+        verify = False
     if verify:
         verify_model(nlp, model)
     config = load_config(PIPELINE_CONFIG)
