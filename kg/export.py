@@ -65,7 +65,7 @@ def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """GraphML and GEXF take scalar attributes only; booleans become strings."""
     flat = graph.copy()
     for _, attrs in flat.nodes(data=True):
-        attrs.pop("event", None)
+        pass
     return flat
 
 

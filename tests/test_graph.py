@@ -17,6 +17,7 @@ from kg.article import Article
 from kg.build import build_article_graph
 from kg.extract.records import (
     Argument,
+    DateValue,
     EntityRecord,
     EventRecord,
     Mention,
@@ -42,7 +43,8 @@ JANE, VIASNA, POLICE, BELARUS = (
 def built(article_id: str, text: str, entities, events=(), relations=()):
     """The graph ``kg.build`` makes of ``text`` given extraction records.
 
-    ``entities`` are (key, label, phrase) triples; the phrase is the mention.
+    ``entities`` are (key, label, phrase) triples; the phrase is the mention;
+    ``events`` are (type, trigger, [(role, key)], location[, date]) tuples.
     """
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -63,9 +65,20 @@ def built(article_id: str, text: str, entities, events=(), relations=()):
         )
         for key, label, phrase in entities
     ]
+    def when(value: str | None, trigger: str) -> DateValue | None:
+        granularity = {4: "gYear", 7: "gYearMonth", 10: "date"}
+        return DateValue(value, granularity[len(value)], at(trigger)) if value else None
+
     doc._.hr_events = [
-        EventRecord(kind, [trigger], [at(trigger)], [Argument(r, k) for r, k in args], location)
-        for kind, trigger, args, location in events
+        EventRecord(
+            kind,
+            [trigger],
+            [at(trigger)],
+            [Argument(r, k) for r, k in args],
+            location,
+            when(dated[0] if dated else None, trigger),
+        )
+        for kind, trigger, args, location, *dated in events
     ]
     doc._.hr_relations = [RelationRecord(s, p, o, at(phrase)) for s, p, o, phrase in relations]
     return build_article_graph(Article(id=article_id, text=text), doc)
@@ -153,7 +166,7 @@ def test_nodes_carry_type_label_and_mentions(two):
         "BY",
     )
     arrest = graph.nodes[str(event_iri("a1", 1, "arrest"))]
-    assert (arrest["type"], arrest["label"], arrest["event"]) == ("Arrest", "arrested", True)
+    assert (arrest["type"], arrest["label"], arrest["kind"]) == ("Arrest", "arrested", "event")
     assert graph.number_of_nodes() == 4 + 3
 
 
@@ -164,7 +177,7 @@ def test_seed_graph_nodes_are_typed(seed_store):
         assert node.startswith("https://w3id.org/hrkg/id/")
         assert attrs["label"]
         assert attrs["mentions"] >= 1
-        if attrs.get("event"):
+        if attrs["kind"] == "event":
             assert attrs["type"] not in ENTITY_TYPES and attrs["type"]
         else:
             assert attrs["type"] in ENTITY_TYPES
@@ -188,7 +201,7 @@ def test_graph_counts_equal_store_counts(request, make):
     assert types["Organisation"] == stats["organisations"]
     assert types["Country"] == stats["countries"]
     assert types["Place"] == stats["places"]
-    events = sum(1 for _, attrs in graph.nodes(data=True) if attrs.get("event"))
+    events = sum(1 for _, attrs in graph.nodes(data=True) if attrs["kind"] == "event")
     assert events == stats["events"]
 
     values = " ".join(p.n3() for p in EDGE_PREDICATES)
