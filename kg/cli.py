@@ -8,22 +8,20 @@ and exit code 1, never a traceback.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rdflib import URIRef
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from kg.cli_common import StoreOption, err, existing_store, friendly, out
 from kg.errors import HrkgError, InputError
 from kg.export import FORMATS, export
 from kg.extract.pipeline import DEFAULT_MODEL, SKIP_CHECK_ENV, load_pipeline
@@ -48,14 +46,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-# Piped output is not wrapped at 80 columns; a terminal uses its own width.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "seed.jsonl"
 
-StoreOption = Annotated[
-    Path, typer.Option("--store", "-s", help="Store directory.", show_default=True)
-]
 ModelOption = Annotated[
     str, typer.Option("--model", "-m", help="Installed spaCy pipeline name or path.")
 ]
@@ -66,27 +58,12 @@ VerifyOption = Annotated[
         help=f"Check the default model's sha256 sums (or set {SKIP_CHECK_ENV}=1).",
     ),
 ]
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def progress_bar(count: str) -> Progress:
     """A transient progress bar on stderr showing ``count`` (a rich format string)."""
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn(count))
     return Progress(*columns, TimeElapsedColumn(), console=err, transient=True)
-
-
-def friendly(command: F) -> F:
-    """Turn library errors into a one-line message and exit code 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except HrkgError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, markup=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _run_build(
@@ -247,7 +224,7 @@ def query_command(
             endpoint, query, parse_params(param), auth=credentials, timeout=timeout
         )
     else:
-        result = run_query(_existing(store), query, parse_params(param))
+        result = run_query(existing_store(store), query, parse_params(param))
     print_result(result, fmt)
 
 
@@ -287,7 +264,7 @@ def push_command(
     if protocol not in ("update", "gsp"):
         raise HrkgError(f"--protocol {protocol!r}: choose update or gsp")
     credentials = _auth(user, password, auth)
-    local = _existing(store)
+    local = existing_store(store)
     graphs = sum(1 for _ in local.oxigraph.named_graphs())
     with progress_bar("{task.completed}/{task.total} graphs") as progress:
         task = progress.add_task("pushing", total=graphs)
@@ -347,7 +324,7 @@ def export_command(
     * `hrkg export --format nq -o graph.nq`
     * `hrkg export --format graphml -o graph.graphml`
     """
-    data = export(_existing(store), fmt)
+    data = export(existing_store(store), fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -365,7 +342,7 @@ def stats_command(store: StoreOption = DEFAULT_STORE) -> None:
     * `hrkg stats`
     * `hrkg stats --store data/kg`
     """
-    _print_stats(_existing(store))
+    _print_stats(existing_store(store))
 
 
 def _print_stats(store: Store) -> None:
@@ -385,7 +362,7 @@ def validate_command(store: StoreOption = DEFAULT_STORE) -> None:
     * `hrkg validate`
     * `hrkg validate --store data/kg`
     """
-    report = validate_store(_existing(store))
+    report = validate_store(existing_store(store))
     for violation in report.violations:
         out.print(str(violation), highlight=False, markup=False)
     if not report.conforms:
@@ -482,9 +459,3 @@ def serve_command(
         allow_service=allow_service,
         cors=cors,
     )
-
-
-def _existing(path: Path) -> Store:
-    if not path.exists():
-        raise HrkgError(f"{path}: no store here; run `hrkg build INPUT --store {path}` first")
-    return Store(path, read_only=True)

@@ -43,7 +43,7 @@ def export(store: Store, fmt: str) -> bytes:
     if fmt == "jsonld":
         return _jsonld(store)
     if fmt in ("graphml", "gexf"):
-        graph = _flat(to_networkx(store))
+        graph = to_networkx(store)
         buffer = io.BytesIO()
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, buffer)
         return buffer.getvalue()
@@ -59,14 +59,6 @@ def _jsonld(store: Store) -> bytes:
     dataset.parse(data=store.dump("nq"), format="nquads")
     context = {k: v for k, v in PREFIXES.items()}
     return dataset.serialize(format="json-ld", context=context, indent=1).encode("utf-8")
-
-
-def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """GraphML and GEXF take scalar attributes only; booleans become strings."""
-    flat = graph.copy()
-    for _, attrs in flat.nodes(data=True):
-        pass
-    return flat
 
 
 def _csv(graph: nx.MultiDiGraph) -> bytes:
