@@ -12,15 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from spacy.language import Language
 
+from kg.analyse import (
+    Community,
+    Hop,
+    Ranked,
+    centrality,
+    communities,
+    ego_network,
+    explain_path,
+)
 from kg.article import Article
 from kg.errors import InputError
 from kg.export import export
 from kg.extract.pipeline import DEFAULT_MODEL, load_pipeline
-from kg.graph import to_networkx
+from kg.graph import Facts, Filters, load_facts, to_networkx, view
 from kg.ingest import BuildReport, build, ingest
 from kg.query import run_query
 from kg.stats import store_stats
@@ -62,6 +72,47 @@ class KnowledgeGraph:
     def to_networkx(self) -> nx.MultiDiGraph:
         """The graph as a typed, role-labelled NetworkX ``MultiDiGraph``."""
         return to_networkx(self.store)
+
+    def facts(self) -> Facts:
+        """Entities, events, roles and relations as read from the store (reuse for many views)."""
+        return load_facts(self.store)
+
+    def view(self, name: str = "actors", facts: Facts | None = None, **filters: Any) -> nx.Graph:
+        """A view (``full``, ``actors``, ``bipartite``) after filters.
+
+        ``filters`` are those of :meth:`kg.graph.Filters.parse`: ``event_types``,
+        ``countries``, ``start``, ``end``, ``articles``.
+        """
+        return view(facts or self.facts(), name, Filters.parse(**filters))
+
+    def centrality(
+        self,
+        measure: str = "pagerank",
+        top: int | None = 20,
+        view_name: str = "actors",
+        **filters: Any,
+    ) -> list[Ranked]:
+        """The most central nodes of a view (see :func:`kg.analyse.centrality`)."""
+        return centrality(self.view(view_name, **filters), measure, top)
+
+    def communities(
+        self, view_name: str = "actors", seed: int = 0, **filters: Any
+    ) -> list[Community]:
+        """Louvain communities of a view (see :func:`kg.analyse.communities`)."""
+        return communities(self.view(view_name, **filters), seed=seed)
+
+    def ego(
+        self, actor: str, radius: int = 1, view_name: str = "actors", **filters: Any
+    ) -> nx.Graph:
+        """An actor's ego network in a view (see :func:`kg.analyse.ego_network`)."""
+        return ego_network(self.view(view_name, **filters), actor, radius)
+
+    def path(
+        self, source: str, target: str, view_name: str = "actors", **filters: Any
+    ) -> list[Hop]:
+        """The shortest path between two actors, explained (see :func:`kg.analyse.explain_path`)."""
+        facts = self.facts()
+        return explain_path(self.view(view_name, facts, **filters), source, target, facts)
 
     def export(self, fmt: str) -> bytes:
         """Serialise as ttl, trig, nq, jsonld, graphml, gexf or csv."""

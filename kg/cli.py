@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.cli_common import StoreOption, err, existing_store, friendly, out
+from kg.cli_network import analyse_app
 from kg.errors import HrkgError, InputError
 from kg.export import FORMATS, export
 from kg.extract.pipeline import DEFAULT_MODEL, SKIP_CHECK_ENV, load_pipeline
@@ -459,3 +460,6 @@ def serve_command(
         allow_service=allow_service,
         cors=cors,
     )
+
+
+app.add_typer(analyse_app, name="analyse")

@@ -184,7 +184,7 @@ def load_facts(store: Store) -> Facts:
         entry.mentions += int(mentions)
         entry.articles.add(str(article))
         entry.date = str(when) if when is not None else entry.date
-        entry.sentence = entry.sentence or (str(sentence) if sentence is not None else "")
+        entry.sentence = entry.sentence or _one_line(sentence)
     for event, code in store.query(EVENT_COUNTRIES).rows:
         if str(event) in nodes:
             nodes[str(event)].countries.add(str(code))
@@ -202,7 +202,7 @@ def load_facts(store: Store) -> Facts:
         entry.articles.add(str(article))
         entry.statements += max(int(statements), 1)  # stated without an assertion: once
         entry.role = entry.role or str(role)
-        entry.sentence = entry.sentence or (str(sentence) if sentence is not None else "")
+        entry.sentence = entry.sentence or _one_line(sentence)
     _home_countries(facts)
     return facts
 
@@ -214,6 +214,11 @@ def _home_countries(facts: Facts) -> None:
             node, country = facts.nodes[subject], facts.nodes[obj]
             if not node.country_code and country.type == "Country":
                 node.country_code = country.country_code
+
+
+def _one_line(text: object) -> str:
+    """Evidence shown in tables and tooltips: one line, whitespace collapsed."""
+    return " ".join(str(text).split()) if text is not None else ""
 
 
 def _local(term: object) -> str:
