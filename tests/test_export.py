@@ -2,18 +2,20 @@
 
 RDF formats must give back the store's quads (TriG, N-Quads, JSON-LD) or its
 distinct triples (Turtle); graph formats the nodes and edges of
-``kg.graph.to_networkx``.  Each runs on the seed store and on a store of two
-articles that share triples and have labels full of characters XML, CSV and
-Turtle must escape.
+``kg.graph.to_networkx`` (every view: ``test_export_views.py``).  Each runs on
+the seed store and on a store of two articles that share triples and have
+labels full of characters XML, CSV and Turtle must escape.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 
 import networkx as nx
+import pandas as pd
 import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
@@ -161,8 +163,13 @@ def test_an_empty_store_exports_an_empty_document(fmt):
         assert len(Graph().parse(data=data, format="turtle")) == 0
     elif fmt == "csv":
         assert data.decode().splitlines() == [
-            "source,source_label,source_type,relation,target,target_label,target_type,articles"
+            "source,target,relation,role,statements,events,articles,evidence,"
+            "source_label,source_type,target_label,target_type"
         ]
+    elif fmt == "parquet":
+        assert len(pd.read_parquet(io.BytesIO(data))) == 0
+    elif fmt == "json":
+        assert nx.node_link_graph(json.loads(data), edges="edges").number_of_nodes() == 0
     else:
         reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
         assert reader(io.BytesIO(data)).number_of_nodes() == 0
