@@ -33,7 +33,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check kg tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=600 tests kg notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests benchmarks
