@@ -55,9 +55,16 @@ class KnowledgeGraph:
             self._nlp = load_pipeline(self.model)
         return self._nlp
 
-    def add(self, inputs: Iterable[str | Path], *, force: bool = False) -> BuildReport:
-        """Extract articles from JSONL/.txt files or directories into the store."""
-        return build(inputs, self.store, self.nlp, force=force)
+    def add(
+        self, inputs: Iterable[str | Path], *, force: bool = False, processes: int = 1
+    ) -> BuildReport:
+        """Extract articles from JSONL/.txt files or directories into the store.
+
+        ``processes`` > 1 extracts in that many local processes (``0``: one per
+        core), each loading the model itself; see :func:`kg.ingest.ingest`.
+        """
+        nlp = self.nlp if processes == 1 else None
+        return build(inputs, self.store, nlp, force=force, processes=processes, model=self.model)
 
     def add_articles(
         self, articles: Iterable[Article | InputError], *, force: bool = False
@@ -114,9 +121,15 @@ class KnowledgeGraph:
         facts = self.facts()
         return explain_path(self.view(view_name, facts, **filters), source, target, facts)
 
-    def export(self, fmt: str) -> bytes:
-        """Serialise as ttl, trig, nq, jsonld, graphml, gexf or csv."""
-        return export(self.store, fmt)
+    def export(self, fmt: str, view_name: str | None = None, **filters: Any) -> bytes:
+        """Serialise as RDF (ttl, trig, nq, jsonld), or a view as graphml, gexf, json, csv ...
+
+        ``view_name`` (``full``, the default, ``actors`` or ``bipartite``) and
+        ``filters`` (those of :meth:`kg.graph.Filters.parse`) apply to graph and
+        table formats only; csv and parquet give the edge table (both tables:
+        :func:`kg.export.export_tables`).  See :func:`kg.export.export`.
+        """
+        return export(self.store, fmt, view_name, Filters.parse(**filters))
 
     def stats(self) -> dict[str, int]:
         """Counts of articles, entities, events and quads."""
@@ -125,3 +138,30 @@ class KnowledgeGraph:
     def validate(self) -> ValidationReport:
         """Check the graph against the SHACL shapes."""
         return validate_store(self.store)
+
+    def viz(
+        self,
+        path: str | Path,
+        view_name: str = "actors",
+        *,
+        query: str | None = None,
+        params: dict[str, str] | None = None,
+        top: int | None = None,
+        **filters: Any,
+    ) -> Path:
+        """Draw a view, or a query's rows, as HTML, PNG or SVG (by the suffix of ``path``).
+
+        ``top`` most central nodes (default 150 in HTML, 250 in figures; 0 for
+        all); ``filters`` are those of :meth:`view`.  See :func:`kg.viz.render`.
+        """
+        from kg.viz import render
+
+        return render(
+            self.store,
+            path,
+            view_name=view_name,
+            filters=Filters.parse(**filters),
+            query=query,
+            params=params,
+            top=top,
+        ).path

