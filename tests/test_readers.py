@@ -178,6 +178,13 @@ def test_html_in_a_declared_legacy_encoding_is_decoded(tmp_path):
     assert text in article.text
 
 
+def test_an_html_fragment_is_read_too(tmp_path):
+    path = tmp_path / "fragment.html"
+    path.write_text("".join(f"<p>{p}</p>" for p in BODY), encoding="utf-8")
+    (article,) = read_html(path)
+    assert article.text == "\n".join(BODY)
+
+
 @pytest.mark.parametrize(
     "html",
     [

@@ -21,8 +21,6 @@ NO_TEXT = (
     "no article text found in the HTML; give the page of one article "
     "(not an index, a redirect or a page that builds its text with scripts)"
 )
-
-
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
