@@ -90,12 +90,7 @@ def replace_graphs(store: Store, graphs: Iterable[BuiltGraph]) -> None:
     OSError, SyntaxError, RuntimeError, ValueError
         As ``pyoxigraph.Store.update``; then nothing was written.
     """
-    store.oxigraph.update(
-        " ;\n".join(
-            f"DROP SILENT GRAPH <{g.iri}> ; INSERT DATA {{ GRAPH <{g.iri}> {{ {g.ntriples} }} }}"
-            for g in graphs
-        )
-    )
+    store.replace_graphs([(str(g.iri), g.ntriples) for g in graphs])
 
 
 class GraphWriter:

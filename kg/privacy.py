@@ -188,7 +188,7 @@ def forget_article(store: Store, article_id: str) -> int:
         raise HrkgError(f"no article with id {article_id!r} in the store")
     graph = ox.NamedNode(str(rows[0][0]))
     count = sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, graph))
-    store.oxigraph.update(f"DROP GRAPH {graph}")
+    store.remove_graph(graph.value)
     store.flush()
     return count
 

@@ -2,8 +2,9 @@
 
 Each article lives in its own named graph; writing an article replaces
 that graph in one SPARQL update, so a rebuild is idempotent and a failed
-write leaves the previous version intact.  Queries see the union of all
-article graphs as their default graph.
+write leaves the previous version intact.  The same update keeps the entity
+registry graph (:mod:`kg.registry`) in step.  Queries see the union of all
+graphs as their default graph.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg import registry
 from kg.errors import QueryError, StoreError
 from kg.sparql_text import uses_service
 
@@ -130,6 +132,8 @@ class Store:
             raise StoreError(
                 f"{self.path}: cannot open the store ({_one_line(exc)}){hint}"
             ) from None
+        if not read_only:
+            self._ensure_registry()
 
     def __len__(self) -> int:
         return len(self._store)
@@ -146,15 +150,59 @@ class Store:
             raise StoreError("only graphs named by an IRI can be stored")
         data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
         try:
-            self._store.update(
-                f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}"
-            )
+            self.replace_graphs([(str(name), data)])
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"cannot write graph <{name}>: {exc}") from None
 
-    def remove_graph(self, name: URIRef) -> None:
-        """Delete one named graph (an article) from the store."""
-        self._store.update(f"DROP SILENT GRAPH <{name}>")
+    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
+        """Replace named graphs, given as (IRI, N-Triples text), in one transaction.
+
+        The entity registry (:mod:`kg.registry`) is updated in the same
+        transaction: nothing is written if anything fails.
+
+        Raises
+        ------
+        OSError, SyntaxError, RuntimeError, ValueError
+            As ``pyoxigraph.Store.update``; then nothing was written.
+        """
+        if not graphs:
+            return
+        names = [name for name, _ in graphs]
+        replaced = [n for n in names if self._store.contains_named_graph(ox.NamedNode(n))]
+        stale = self._entities_of(replaced)
+        steps = [
+            f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}"
+            for name, data in graphs
+        ]
+        steps.append(registry.add_from(names))
+        if stale:
+            steps.append(registry.rederive(stale))
+        self._store.update(" ;\n".join(steps))
+
+    def remove_graph(self, name: URIRef | str) -> None:
+        """Delete one named graph (an article), and what the registry knew only from it."""
+        stale = self._entities_of([str(name)])
+        steps = [f"DROP SILENT GRAPH <{name}>"]
+        if stale:
+            steps.append(registry.rederive(stale))
+        self._store.update(" ;\n".join(steps))
+
+    def rebuild_registry(self) -> None:
+        """Derive the entity registry again from every article graph (one transaction)."""
+        self._store.update(registry.rebuild())
+
+    def _entities_of(self, graphs: list[str]) -> list[str]:
+        if not graphs:
+            return []
+        rows = self._store.query(registry.entities_of(graphs))
+        return [row[0].value for row in rows]
+
+    def _ensure_registry(self) -> None:
+        """Give a store written before the registry existed its registry."""
+        has_articles = self._store.query(f"ASK {{ GRAPH ?g {{ ?a a <{HR.Article}> }} }}")
+        has_registry = self._store.contains_named_graph(ox.NamedNode(str(registry.REGISTRY)))
+        if bool(has_articles) and not has_registry:
+            self.rebuild_registry()
 
     def article_hashes(self) -> dict[str, str]:
         """Map each stored article id to the content hash it was built from."""

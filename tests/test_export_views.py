@@ -42,7 +42,9 @@ from kg.export import (
     export_tables,
 )
 from kg.graph import VIEWS, Filters, view
+from kg.iris import article_iri
 from kg.ontology import HR
+from kg.registry import REGISTRY
 from kg.store import PREFIXES, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -303,7 +305,11 @@ def test_parquet_without_pyarrow_says_what_to_install(three, tmp_path, monkeypat
 def test_rdf_datasets_keep_every_quad_and_named_graph(three, fmt, parser):
     quads = read_quads(export(three, fmt), parser)
     assert quads == store_quads(three)
-    assert len({g for *_, g in quads}) == 3  # one named graph per article
+    # one named graph per article, and the entity registry derived from them
+    assert {str(g) for *_, g in quads} == {
+        *(str(article_iri(a)) for a in ("a1", "a2", "a3")),
+        str(REGISTRY),
+    }
 
 
 def test_turtle_is_the_union_of_the_articles(three):

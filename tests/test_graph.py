@@ -40,11 +40,12 @@ JANE, VIASNA, POLICE, BELARUS = (
 )
 
 
-def built(article_id: str, text: str, entities, events=(), relations=()):
+def built(article_id: str, text: str, entities, events=(), relations=(), aliases=None):
     """The graph ``kg.build`` makes of ``text`` given extraction records.
 
     ``entities`` are (key, label, phrase) triples; the phrase is the mention;
-    ``events`` are (type, trigger, [(role, key)], location[, date]) tuples.
+    ``events`` are (type, trigger, [(role, key)], location[, date]) tuples;
+    ``aliases`` maps entity keys to their other names in this article.
     """
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -60,11 +61,13 @@ def built(article_id: str, text: str, entities, events=(), relations=()):
             key,
             key.split(":")[0],
             label,
+            alt_labels=set((aliases or {}).get(key, ())),
             mentions=[at(phrase)],
             country_code=key.split(":")[1] if key.startswith("country:") else None,
         )
         for key, label, phrase in entities
     ]
+
     def when(value: str | None, trigger: str) -> DateValue | None:
         granularity = {4: "gYear", 7: "gYearMonth", 10: "date"}
         return DateValue(value, granularity[len(value)], at(trigger)) if value else None

@@ -72,7 +72,7 @@ def test_bialiatski_is_one_person_with_his_aliases(seed_store):
     assert person(seed_store, "Ales") == [iri]
     assert select(
         seed_store,
-        "SELECT ?p WHERE { ?p a hr:Person ; rdfs:label ?l FILTER(CONTAINS(?l, 'Ales')) }",
+        "SELECT DISTINCT ?p WHERE { ?p a hr:Person ; rdfs:label ?l FILTER(CONTAINS(?l, 'Ales')) }",
     ) == [(iri,)]
 
 

@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS
 from kg.errors import QueryError, StoreError
 from kg.iris import article_iri, entity_iri
 from kg.ontology import HR
+from kg.registry import REGISTRY
 from kg.store import Store, to_oxigraph, to_rdflib
 
 BELARUS = entity_iri("country:BY")
@@ -29,8 +30,15 @@ def article_graph(article_id: str, text: str = "Police arrested him.", *extra: s
     graph.add((BELARUS, RDF.type, HR.Country))
     graph.add((BELARUS, HR.mentionedIn, iri))
     for label in extra:
+        graph.add((entity_iri(f"person:{label}"), RDF.type, HR.Person))
         graph.add((entity_iri(f"person:{label}"), RDFS.label, Literal(label)))
     return graph
+
+
+def registry_quads(store: Store) -> set[tuple[str, str, str]]:
+    """The entity registry graph's triples (kg.registry)."""
+    answer = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{REGISTRY}> {{ ?s ?p ?o }} }}")
+    return {tuple(str(t) for t in row) for row in answer.rows}
 
 
 def quads_of(store: Store, article_id: str) -> set[tuple[str, str, str]]:
@@ -45,7 +53,8 @@ def test_replace_graph_twice_is_idempotent(store):
     store.replace_graph(graph)
     once = len(store)
     store.replace_graph(graph)
-    assert once == len(graph) == len(store)
+    assert once == len(store) == len(graph) + len(registry_quads(store))
+    assert len(registry_quads(store)) == 3  # Belarus typed; Jane Doe typed and labelled
 
 
 def test_replacing_an_article_removes_its_old_triples_and_keeps_the_others(store):
@@ -56,17 +65,24 @@ def test_replacing_an_article_removes_its_old_triples_and_keeps_the_others(store
     store.replace_graph(article_graph("a1", "new text", "New Name"))
 
     labels = {str(row[0]) for row in store.query("SELECT ?l WHERE { ?x rdfs:label ?l }").rows}
-    assert labels == {"New Name", "Other Person"}
+    assert labels == {"New Name", "Other Person"}  # "Old Name" left the registry too
     assert quads_of(store, "a2") == before_a2
-    assert len(store) == len(article_graph("a1", "new text", "New Name")) + len(before_a2)
+    registry = registry_quads(store)
+    assert {o for _, p, o in registry if p == str(RDFS.label)} == {"New Name", "Other Person"}
+    new = article_graph("a1", "new text", "New Name")
+    assert len(store) == len(new) + len(before_a2) + len(registry)
 
 
 def test_remove_graph_leaves_other_articles(store):
     store.replace_graph(article_graph("a1"))
     store.replace_graph(article_graph("a2"))
+    store.replace_graph(article_graph("a3", "third", "Only In Three"))
+    store.remove_graph(article_iri("a3"))
     store.remove_graph(article_iri("a1"))
-    assert quads_of(store, "a1") == set()
-    assert len(store) == len(quads_of(store, "a2")) > 0
+    assert quads_of(store, "a1") == quads_of(store, "a3") == set()
+    registry = registry_quads(store)
+    assert registry == {(str(BELARUS), str(RDF.type), str(HR.Country))}  # a2 still mentions it
+    assert len(store) == len(quads_of(store, "a2")) + len(registry) > 1
 
 
 def test_only_graphs_named_by_an_iri_can_be_stored(store):
@@ -89,7 +105,7 @@ def test_queries_see_the_union_of_article_graphs(store):
     rows = store.query(f"SELECT ?a WHERE {{ <{BELARUS}> hr:mentionedIn ?a }}").rows
     assert {r[0] for r in rows} == {article_iri("a1"), article_iri("a2")}
     graphs = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a hr:Country } }").rows
-    assert len(graphs) == 2
+    assert {r[0] for r in graphs} == {article_iri("a1"), article_iri("a2"), REGISTRY}
 
 
 @pytest.mark.parametrize(
@@ -204,7 +220,8 @@ def test_dump_keeps_every_quad(store, fmt):
     store.replace_graph(article_graph("a2", "u", "John"))
     dataset = Dataset()
     dataset.parse(data=store.dump(fmt), format="nquads" if fmt == "nq" else "trig")
-    assert len(list(dataset.quads())) == len(store) == 12
+    articles = len(article_graph("a1", "t", "Jane")) + len(article_graph("a2", "u", "John"))
+    assert len(list(dataset.quads())) == len(store) == articles + len(registry_quads(store)) == 19
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ runner = CliRunner()
 PATHS = {"update": "/sparql-auth", "gsp": "/sparql-graph-crud-auth"}
 COUNTS = (
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-    'FILTER(STRSTARTS(STR(?g), "https://w3id.org/hrkg/id/article/")) } GROUP BY ?g'
+    'FILTER(STRSTARTS(STR(?g), "https://w3id.org/hrkg/id/")) } GROUP BY ?g'
 )
 
 
