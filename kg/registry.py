@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyoxigraph as ox
+
 from kg.ontology import DATA, HR
 
 REGISTRY = DATA["graph/entities"]
@@ -32,6 +34,11 @@ DESCRIBING = " ".join(
         f"<{HR.countryCode}>",
     )
 )
+
+
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_CLASSES = {ox.NamedNode(iri[1:-1]) for iri in CLASSES.split()}
+_DESCRIBING = {ox.NamedNode(iri[1:-1]) for iri in DESCRIBING.split()}
 
 
 def _iris(names: Iterable[str]) -> str:
@@ -52,6 +59,30 @@ def add_from(graphs: Iterable[str]) -> str:
         f"VALUES ?g {{ {_iris(graphs)} }} GRAPH ?g {{ ?e a ?class ; ?p ?o }} "
         f"VALUES ?class {{ {CLASSES} }} VALUES ?p {{ {DESCRIBING} }} }}"
     )
+
+
+def descriptions(ntriples: str) -> str:
+    """Update text: add the entity descriptions found in an article's N-Triples to the registry.
+
+    Read in Python from the text about to be written, so adding an article
+    costs the same however large the store is.
+
+    Examples
+    --------
+    >>> text = '<x:e> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%s> .' % HR.Person
+    >>> "INSERT DATA" in descriptions(text), descriptions("")
+    (True, '')
+    """
+    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    typed = {t.subject for t in triples if t.predicate == _TYPE and t.object in _CLASSES}
+    kept = [
+        f"{t.subject} {t.predicate} {t.object} ."
+        for t in triples
+        if t.subject in typed and t.predicate in _DESCRIBING
+    ]
+    if not kept:
+        return ""
+    return f"INSERT DATA {{ GRAPH <{REGISTRY}> {{ {' '.join(kept)} }} }}"
 
 
 def entities_of(graphs: Iterable[str]) -> str:

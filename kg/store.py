@@ -170,11 +170,9 @@ class Store:
         names = [name for name, _ in graphs]
         replaced = [n for n in names if self._store.contains_named_graph(ox.NamedNode(n))]
         stale = self._entities_of(replaced)
-        steps = [
-            f"DROP SILENT GRAPH <{name}> ; INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}"
-            for name, data in graphs
-        ]
-        steps.append(registry.add_from(names))
+        steps = [f"DROP GRAPH <{name}>" for name in replaced]
+        steps += [f"INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}" for name, data in graphs]
+        steps += [text for _, data in graphs if (text := registry.descriptions(data))]
         if stale:
             steps.append(registry.rederive(stale))
         self._store.update(" ;\n".join(steps))
