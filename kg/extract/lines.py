@@ -39,6 +39,7 @@ class LineCleaner:
 
     def __call__(self, doc: Doc) -> Doc:
         kept = []
+        text = doc.text  # built once: Doc.text joins every token
         for ent in doc.ents:
             end = next((t.i for t in ent if "\n" in t.text), ent.end)
             while end > ent.start and doc[end - 1].is_space:
@@ -50,14 +51,13 @@ class LineCleaner:
                 if end == ent.end
                 else Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_)
             )
-            if self._line_of(span).casefold() not in self.boilerplate:
+            if self._line_of(span, text).casefold() not in self.boilerplate:
                 kept.extend(_split_possessive(span, self.not_names))
         doc.ents = kept
         return doc
 
     @staticmethod
-    def _line_of(span: Span) -> str:
-        text = span.doc.text
+    def _line_of(span: Span, text: str) -> str:
         start = text.rfind("\n", 0, span.start_char) + 1
         end = text.find("\n", span.end_char)
         return text[start : end if end >= 0 else len(text)].strip()
