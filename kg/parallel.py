@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -232,8 +233,21 @@ def windowed(
 
 
 def _ignore_interrupts() -> None:
-    """Leave Ctrl-C to the parent, which stops the pool and writes what it has."""
+    """Leave Ctrl-C to the parent, which stops the pool and writes what it has.
+
+    A worker also ends itself when the parent dies (killed, out of memory):
+    nothing else would stop it, and it would hold its model's memory forever.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int, every_s: float = 1.0) -> None:
+    """Exit this process once ``parent`` is no longer its parent."""
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    os._exit(1)
 
 
 def _collect_local(batch: Batch, future: Future) -> list[Result]:
