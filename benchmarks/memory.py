@@ -16,9 +16,9 @@ against the target: flat, i.e. within 10%.  Nothing is asserted.
 
 Generated articles keep only their template's first ``--sentences`` sentences
 (default 6, about 150 words instead of about 250) so the default run (11,000
-articles, about 1.6M words at about 3,000 words/s on one process) takes about
-ten minutes; ``--sentences 0`` keeps full-length articles (about 15 minutes
-more).  Memory growth depends on the number of articles and entities more than
+articles, about 1.7M words at 2,000-2,600 words/s on one process) takes 11-13
+minutes on 2 cores; ``--sentences 0`` keeps full-length articles (about 10
+minutes more).  Memory growth depends on the number of articles and entities more than
 on their length.
 
 Usage::

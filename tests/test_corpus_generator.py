@@ -234,3 +234,13 @@ def test_command_line_output_is_identical_across_hash_seeds(tmp_path):
         assert result.stdout.startswith("40 articles, ")
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_untitled_template_lends_its_first_words(sources, gazetteer):
+    untitled = [replace(s, title=corpus.Sentence("")) for s in sources]
+    articles = generate(untitled, gazetteer, mix=0.0, swap_persons=0.0, swap_countries=0.0)
+    peru = next(a for a in articles if a["template"] == "src-peru")
+    assert (
+        peru["title"]
+        == "Unknown gunmen shot dead the Peruvian environmental defender Rosa Quispe near her ..."
+    )
