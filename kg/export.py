@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -282,13 +283,32 @@ def _jsonld(store: Store) -> bytes:
     return text.encode("utf-8")
 
 
+#: What XML 1.0 cannot hold: control characters other than tab, newline and carriage return.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(attrs: dict[str, Any]) -> dict[str, Any]:
+    """String attributes with the characters XML cannot hold replaced by U+FFFD.
+
+    Examples
+    --------
+    >>> _xml_safe({"label": "Jane\x07 Doe", "mentions": 2})
+    {'label': 'Jane\ufffd Doe', 'mentions': 2}
+    """
+    return {k: NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for k, v in attrs.items()}
+
+
 def _for_tools(graph: nx.Graph, *, unique_keys: bool) -> nx.Graph:
-    """A copy for Gephi and Cytoscape: edges labelled; multigraph edges keyed ``e0``, ``e1`` ..."""
+    """A copy for Gephi and Cytoscape (GraphML, GEXF: XML).
+
+    Edges are labelled, multigraph edges keyed ``e0``, ``e1`` ...; characters
+    XML cannot hold are replaced by U+FFFD (node ids are IRIs, which never hold them).
+    """
     copy = graph.__class__(**graph.graph)
-    copy.add_nodes_from(graph.nodes(data=True))
+    copy.add_nodes_from((node, _xml_safe(data)) for node, data in graph.nodes(data=True))
     edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
     for number, (*ends, data) in enumerate(edges):
-        attrs = {**data, "label": _edge_label(data)}
+        attrs = _xml_safe({**data, "label": _edge_label(data)})
         if graph.is_multigraph():
             key = f"e{number}" if unique_keys else ends[2]
             copy.add_edge(ends[0], ends[1], key=key, **attrs)

@@ -2,7 +2,9 @@
 
 Entities are named by kind and normalised name (countries by ISO code),
 so they merge across articles; everything else is named by the article
-id plus character offsets or an index.
+id plus character offsets or an index.  Names are percent-encoded, and so is a
+last ``.``: Turtle writes an IRI ending in one as a prefixed name ending in
+``\\.``, which rdflib (7.x) cannot read back.
 
 Examples
 --------
@@ -23,8 +25,20 @@ from rdflib import URIRef
 from kg.ontology import DATA
 
 
+def _segment(text: str) -> str:
+    """``text`` as one path segment: percent-encoded, and never ending with ``.``.
+
+    Examples
+    --------
+    >>> _segment("dev/01 a"), _segment("Jr."), _segment("..")
+    ('dev%2F01%20a', 'Jr%2E', '.%2E')
+    """
+    segment = quote(text, safe="-._~")
+    return segment[:-1] + "%2E" if segment.endswith(".") else segment
+
+
 def _id(article_id: str) -> str:
-    return quote(article_id, safe="-._~")
+    return _segment(article_id)
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -35,8 +49,8 @@ def article_iri(article_id: str) -> URIRef:
 def entity_iri(key: str) -> URIRef:
     """The IRI of an entity from its key (``kind:normalised name``)."""
     kind, _, name = key.partition(":")
-    segment = name if kind == "country" else quote(name.replace(" ", "-"), safe="-._~")
-    return DATA[f"{kind}/{segment or 'unnamed'}"]
+    segment = _segment(name if kind == "country" else name.replace(" ", "-"))
+    return DATA[f"{_segment(kind)}/{segment or 'unnamed'}"]
 
 
 def event_iri(article_id: str, index: int, event_type: str) -> URIRef:

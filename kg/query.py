@@ -223,7 +223,37 @@ def run_query(store: Store, query: str, params: dict[str, str] | None = None) ->
     []
     """
     named = resolve(query)
+    text = with_values(named.text, bind(named, params or {}))  # its errors name the query
     try:
-        return store.query(with_values(named.text, bind(named, params or {})))
+        return store.query(text)
     except QueryError as exc:
-        raise QueryError(f"query {named.name!r}: {exc}") from None
+        raise QueryError(f"query {named.name!r}: {shorter(str(exc))}") from None
+
+
+_SYNTAX = re.compile(r"^invalid SPARQL: error at (\d+):(\d+): (.*)$", re.S)
+
+
+def shorter(message: str) -> str:
+    """A SPARQL syntax error with its place spelt out and without oxigraph's character ranges.
+
+    Examples
+    --------
+    >>> shorter("invalid SPARQL: error at 1:21: expected one of '!', '?', [0-9]")
+    "invalid SPARQL at line 1, column 21: expected one of '!', '?', …; fix the query there"
+    >>> shorter("invalid SPARQL: error at 2:3: expected one of Prefix not found, [0-9]")
+    ... # doctest: +ELLIPSIS
+    'invalid SPARQL at line 2, column 3: undeclared prefix; add a PREFIX line (hr:, id:, ...
+    >>> shorter("query failed: out of memory")
+    'query failed: out of memory'
+    """
+    match = _SYNTAX.match(message)
+    if not match:
+        return message
+    line, column, reason = match.groups()
+    where = f"invalid SPARQL at line {line}, column {column}"
+    if reason.startswith("expected one of Prefix not found"):
+        known = ", ".join(f"{prefix}:" for prefix in PREFIXES)
+        return f"{where}: undeclared prefix; add a PREFIX line ({known} are predeclared)"
+    if (cut := reason.find(", [")) >= 0:
+        reason = reason[:cut] + ", …"
+    return f"{where}: {reason}; fix the query there"

@@ -104,7 +104,7 @@ def test_duplicate_ids_in_a_batch_keep_the_first(nlp, store):
     report = ingest(items, store, nlp)
     assert report.articles == 1
     assert report.failures == [
-        "one.jsonl line 2: duplicate article id 'x'; skipped",
+        "one.jsonl line 2: duplicate article id 'x'; skipped: give every article a unique id",
         "two.jsonl line 9: not valid JSON",
     ]
     assert store.article_hashes() == {"x": Article(id="x", text=ARREST).content_hash}

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from kg.article import Article
+from kg.article import Article, size_error
 from kg.errors import InputError
 from kg.readers.html import extract_html, read_html
 from kg.readers.jsonl import article_from_record, parse_date, read_jsonl, read_jsonl_gz
@@ -73,6 +73,12 @@ def input_suffix(path: Path) -> str | None:
     return max(endings, key=len, default=None)
 
 
+def _sized(items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+    """``items``, with an :class:`InputError` in place of each article too long to extract."""
+    for item in items:
+        yield (size_error(item) or item) if isinstance(item, Article) else item
+
+
 def read_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
     """Yield the articles of files and directories (recursively), in a stable order.
 
@@ -85,7 +91,8 @@ def read_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]
     Returns
     -------
     An iterator of :class:`Article` and, for each document that cannot be
-    read, an :class:`InputError` in its place.
+    read or is longer than :data:`kg.article.MAX_CHARS`, an :class:`InputError`
+    in its place.
 
     Raises
     ------
@@ -108,7 +115,7 @@ def read_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]
         elif not path.exists():
             raise InputError(f"{path}: no such file or directory")
         elif suffix := input_suffix(path):
-            yield from READERS[suffix](path)
+            yield from _sized(READERS[suffix](path))
         else:
             raise InputError(
                 f"{path}: unsupported input; give .jsonl, .jsonl.gz, .txt, .html, .htm, .warc "

@@ -28,6 +28,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+# What a page shows without scripts ("enable JavaScript"): never the article, but
+# trafilatura's fallback extractors take it for text when nothing else is left.
+_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.I | re.S)
 
 
 class Page(NamedTuple):
@@ -85,8 +88,9 @@ def decode_html(content: bytes, charset: str | None = None) -> str:
 
 
 def _document(html: str) -> str:
-    """The page as trafilatura takes it: no XML declaration, an ``<html>`` tag near the top."""
-    html = _XML_DECLARATION.sub("", html, count=1)
+    """The page as trafilatura takes it: no XML declaration and no ``<noscript>``, an
+    ``<html>`` tag near the top."""
+    html = _NOSCRIPT.sub("", _XML_DECLARATION.sub("", html, count=1))
     return html if "html" in html[:50].lower() else "<html>" + html
 
 
@@ -116,6 +120,7 @@ def extract_html(html: bytes | str, url: str | None = None) -> Page | None:
     ('Police arrested the lawyer in Minsk on Friday.', 'Arrest')
     >>> extract_html("<html><body><script>var x = 1;</script></body></html>") is None
     True
+    >>> extract_html("<body><script>load()</script><noscript>Enable JavaScript.</noscript>")
     """
     import trafilatura  # imported here: it is slow to import and only HTML inputs need it
 
