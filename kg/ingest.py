@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from kg.article import Article
+from kg.article import Article, size_error
 from kg.errors import InputError
 from kg.extract.pipeline import DEFAULT_MODEL, load_pipeline
 from kg.io import read_articles
@@ -42,7 +42,7 @@ from kg.parallel import (
     resolve_processes,
     word_count,
 )
-from kg.store import Store
+from kg.store import GraphSink
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -82,7 +82,7 @@ class BuildReport:
         return self.words / self.seconds if self.seconds > 0 else 0.0
 
 
-def replace_graphs(store: Store, graphs: Iterable[BuiltGraph]) -> None:
+def replace_graphs(store: GraphSink, graphs: Iterable[BuiltGraph]) -> None:
     """Replace each graph's named graph with its triples, all in one transaction.
 
     Raises
@@ -101,19 +101,24 @@ class GraphWriter:
     store : where the graphs go.
     report : counts of the articles stored, lines of those that could not be.
     max_articles, max_triples : a batch is written when it reaches either.
+    flush_triples : the store is flushed after this many triples: pyoxigraph holds
+        written data in memory until then, so without it memory grows with the corpus.
     on_article : called after each article is stored.
     """
 
     def __init__(
         self,
-        store: Store,
+        store: GraphSink,
         report: BuildReport,
         *,
         max_articles: int = 32,
         max_triples: int = 200_000,
+        flush_triples: int = 50_000,
         on_article: Callable[[Article], None] | None = None,
     ) -> None:
         self.store = store
+        self.flush_triples = flush_triples
+        self._unflushed = 0
         self.report = report
         self.max_articles = max_articles
         self.max_triples = max_triples
@@ -136,6 +141,10 @@ class GraphWriter:
         stored = self._write(batch)
         for _, graph in stored:
             self._count(graph)
+        self._unflushed += sum(graph.triples for _, graph in stored)
+        if self._unflushed >= self.flush_triples:
+            self.store.flush()
+            self._unflushed = 0
         if self.on_article:
             for article, _ in stored:
                 self.on_article(article)
@@ -177,7 +186,12 @@ def _fresh(
         if isinstance(item, InputError):
             report.failures.append(str(item))
         elif item.id in seen:
-            report.failures.append(f"{item.source}: duplicate article id {item.id!r}; skipped")
+            report.failures.append(
+                f"{item.source}: duplicate article id {item.id!r}; skipped: give every article "
+                "a unique id"
+            )
+        elif (too_long := size_error(item)) is not None:
+            report.failures.append(str(too_long))
         elif not force and known.get(item.id) == item.content_hash:
             seen.add(item.id)
             report.skipped += 1
@@ -220,7 +234,7 @@ def extraction_runner(
 
 def ingest(
     articles: Iterable[Article | InputError],
-    store: Store,
+    store: GraphSink,
     nlp: Language | None = None,
     *,
     model: str = DEFAULT_MODEL,
@@ -238,7 +252,8 @@ def ingest(
     Parameters
     ----------
     articles : articles (and reading errors, which are reported) to process, read lazily.
-    store : where the graphs go; only this process writes it.
+    store : where the graphs go: a :class:`~kg.store.Store` only this process writes, or
+        ``hrkg serve`` through :class:`kg.remote_store.EndpointStore`.
     nlp : a pipeline from :func:`kg.extract.pipeline.load_pipeline` (loaded when ``None``);
         used when extracting in this process only.
     model, verify : the pipeline that worker processes and cluster workers load.
@@ -273,7 +288,7 @@ def ingest(
 
 
 def build(
-    inputs: Iterable[str | Path], store: Store, nlp: Language | None = None, **options: object
+    inputs: Iterable[str | Path], store: GraphSink, nlp: Language | None = None, **options: object
 ) -> BuildReport:
     """Read articles from files and directories and :func:`ingest` them."""
     return ingest(read_articles(inputs), store, nlp, **options)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -101,6 +101,22 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"cannot bind {term!r}: not an IRI, blank node or literal")
 
 
+class GraphSink(Protocol):
+    """Where a build writes: a :class:`Store`, or ``hrkg serve`` (:mod:`kg.remote_store`)."""
+
+    def article_hashes(self) -> dict[str, str]:
+        """Map each stored article id to the content hash it was built from."""
+        ...
+
+    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
+        """Replace named graphs, given as (IRI, N-Triples text), in one transaction."""
+        ...
+
+    def flush(self) -> None:
+        """Make sure every write is durable."""
+        ...
+
+
 class Store:
     """A persistent hrkg store in a directory (in memory when ``path`` is ``None``).
 
@@ -124,6 +140,8 @@ class Store:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+            if not read_only and "LOCK" in str(exc):
+                raise StoreError(_locked(self.path)) from None
             hint = (
                 "; if an hrkg command is writing to it, try again when it is done"
                 if read_only
@@ -169,13 +187,7 @@ class Store:
             return
         names = [name for name, _ in graphs]
         replaced = [n for n in names if self._store.contains_named_graph(ox.NamedNode(n))]
-        stale = self._entities_of(replaced)
-        steps = [f"DROP GRAPH <{name}>" for name in replaced]
-        steps += [f"INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}" for name, data in graphs]
-        steps += [text for _, data in graphs if (text := registry.descriptions(data))]
-        if stale:
-            steps.append(registry.rederive(stale))
-        self._store.update(" ;\n".join(steps))
+        self._store.update(replace_update(graphs, replaced, self._entities_of(replaced)))
 
     def remove_graph(self, name: URIRef | str) -> None:
         """Delete one named graph (an article), and what the registry knew only from it."""
@@ -247,6 +259,38 @@ class Store:
     def flush(self) -> None:
         """Make sure every write is on disk."""
         self._store.flush()
+
+
+def replace_update(graphs: list[tuple[str, str]], replaced: list[str], stale: list[str]) -> str:
+    """The update text of :meth:`Store.replace_graphs`: one transaction, also sent to servers.
+
+    Parameters
+    ----------
+    graphs : the graphs to write, as (IRI, N-Triples text).
+    replaced : those of their IRIs already stored (dropped first).
+    stale : the entities the replaced graphs described (their registry entries re-derived).
+
+    Examples
+    --------
+    >>> print(replace_update([("urn:g", "<urn:s> <urn:p> <urn:o> .")], ["urn:g"], []))
+    DROP GRAPH <urn:g> ;
+    INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> . } }
+    """
+    steps = [f"DROP GRAPH <{name}>" for name in replaced]
+    steps += [f"INSERT DATA {{ GRAPH <{name}> {{ {data} }} }}" for name, data in graphs]
+    steps += [text for _, data in graphs if (text := registry.descriptions(data))]
+    if stale:
+        steps.append(registry.rederive(stale))
+    return " ;\n".join(steps)
+
+
+def _locked(path: Path | None) -> str:
+    """The one-line error for a store another process has open for writing."""
+    return (
+        f"{path}: another process is writing to this store (its LOCK is held: `hrkg serve` or "
+        "another build); stop it, or while `hrkg serve --allow-update` runs on it, build "
+        "through the server: `hrkg build INPUT --endpoint http://127.0.0.1:7878 --token TOKEN`"
+    )
 
 
 PREFIXES = {

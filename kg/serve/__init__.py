@@ -48,6 +48,7 @@ def serve(
     token: str | None = None,
     allow_service: bool = False,
     cors: bool = True,
+    max_memory: int = 0,
     log_level: str = "info",
 ) -> None:
     """Serve the store at ``http://host:port/sparql`` until interrupted (Ctrl-C, SIGTERM).
@@ -61,6 +62,7 @@ def serve(
         carrying ``Authorization: Bearer <token>``.
     allow_service : run federated queries (``SERVICE``) instead of refusing them.
     cors : answer cross-origin requests from any web page.
+    max_memory : bytes the Oxigraph server may hold before it is restarted (0: half the RAM).
 
     Raises
     ------
@@ -73,8 +75,10 @@ def serve(
 
     if allow_update and not token:
         raise HrkgError("--allow-update needs a token: pass --token or set HRKG_UPDATE_TOKEN")
-    if timeout_s <= 0 or max_rows <= 0 or max_body <= 0:
-        raise HrkgError("--timeout, --max-rows and --max-body must be positive")
+    if timeout_s <= 0 or max_rows <= 0 or max_body <= 0 or max_memory < 0:
+        raise HrkgError(
+            "--timeout, --max-rows and --max-body must be positive, --max-memory not negative"
+        )
     with OxigraphBackend(store, timeout_s=timeout_s) as backend:
         settings = ServeSettings(
             backend.url,
@@ -85,12 +89,14 @@ def serve(
             token=token,
             allow_service=allow_service,
             cors=cors,
+            max_memory=max_memory,
         )
         # uvicorn re-raises SIGINT/SIGTERM once it has shut down; let both unwind this
         # block (stopping the backend) rather than end the process on the spot.
         previous = signal.signal(signal.SIGTERM, _exit)
         try:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+            app = create_app(settings, backend)
+            uvicorn.run(app, host=host, port=port, log_level=log_level)
         except KeyboardInterrupt:
             pass
         finally:

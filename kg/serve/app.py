@@ -5,17 +5,21 @@ lacks: ``SERVICE`` refused unless allowed, answers checked for completeness
 (never a truncated 200), a row limit, read-only unless updates are allowed with
 a token, hrkg's predeclared prefixes, a body size limit, the named queries of
 ``queries/`` with parameters bound on the server, and one-line JSON errors.
+Answers are read as they stream in and no further than the row limit needs
+(:mod:`kg.serve.results`).  A request still running at the deadline is given
+up, and the Oxigraph server restarted if it keeps burning CPU for it, goes past
+its memory limit or dies (:mod:`kg.serve.supervisor`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qs
 
 import httpx
@@ -32,18 +36,22 @@ from starlette.staticfiles import StaticFiles
 
 from kg.errors import QueryError
 from kg.query import load_queries, prepare
+from kg.serve.backend import OxigraphBackend
 from kg.serve.description import service_description
 from kg.serve.results import (
     BACKEND_ACCEPT,
     FORMAT_NAMES,
     GRAPHS,
+    AnswerTooLarge,
+    Collector,
     QueryTimeout,
     negotiate,
-    render,
 )
+from kg.serve.supervisor import BackendLink, Restarted
 from kg.sparql_text import uses_service, with_prefixes
 from kg.store import PREFIXES
 
+T = TypeVar("T")
 STATIC = Path(__file__).resolve().parent / "static"
 GRACE_S = 2.0  # beyond Oxigraph's own timeout, before the app gives up on it
 FORM = "application/x-www-form-urlencoded"
@@ -62,6 +70,8 @@ class ServeSettings:
     token: str | None = None
     allow_service: bool = False
     cors: bool = True
+    max_answer: int = 100_000_000  # bytes of the server's answer read at most
+    max_memory: int = 0  # bytes the Oxigraph server may hold; 0: half of this machine's
 
 
 def fail(status: int, message: str) -> HTTPException:
@@ -69,8 +79,11 @@ def fail(status: int, message: str) -> HTTPException:
     return HTTPException(status, " ".join(message.split()))
 
 
-def create_app(settings: ServeSettings) -> Starlette:
+def create_app(settings: ServeSettings, backend: OxigraphBackend | None = None) -> Starlette:
     """The Starlette app serving ``/sparql``, ``/update``, ``/queries`` and the web page.
+
+    ``backend`` is the Oxigraph server at ``settings.backend_url``, given so the
+    app can restart it when a query runs away (see :mod:`kg.serve.supervisor`).
 
     Examples
     --------
@@ -81,9 +94,10 @@ def create_app(settings: ServeSettings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        timeout = httpx.Timeout(settings.timeout_s + GRACE_S, connect=5.0)
-        async with httpx.AsyncClient(base_url=settings.backend_url, timeout=timeout) as client:
-            app.state.backend = client
+        deadline = settings.timeout_s + GRACE_S
+        link = BackendLink(settings.backend_url, deadline, backend, settings.max_memory)
+        async with link:
+            app.state.backend = link
             yield
 
     async def sparql(request: Request) -> Response:
@@ -112,11 +126,15 @@ def create_app(settings: ServeSettings) -> Starlette:
             raise fail(403, "updates need the header `Authorization: Bearer <token>` of the server")
         text = await _operation(request, "update", "application/sparql-update")
         full = _checked(text)
-        response = await _backend(
-            request, "/update", full, {"Content-Type": "application/sparql-update"}
-        )
-        if response.status_code >= 300:
-            _backend_error(response, full.count("\n") - text.count("\n"))
+        added = full.count("\n") - text.count("\n")
+
+        async def read(response: httpx.Response) -> None:
+            if response.status_code >= 300:
+                await response.aread()
+                _backend_error(response, added)
+
+        headers = {"Content-Type": "application/sparql-update"}
+        await _backend(request, "/update", full, headers, read, write=True)
         return Response(status_code=204)
 
     async def queries(request: Request) -> Response:
@@ -146,21 +164,36 @@ def create_app(settings: ServeSettings) -> Starlette:
         return await _run(request, text)
 
     async def _run(request: Request, text: str) -> Response:
-        full, accept = _checked(text), _accept(request)
-        headers = {"Content-Type": "application/sparql-query", "Accept": BACKEND_ACCEPT}
-        response = await _backend(request, "/query", full, headers)
-        if response.status_code != 200:
-            _backend_error(response, full.count("\n") - text.count("\n"))
-        try:
-            answer = await run_in_threadpool(
-                render,
-                response.content,
-                response.headers.get("content-type", ""),
-                accept,
-                settings.max_rows,
+        if len(request.url.query) > settings.max_body:
+            raise fail(
+                414,
+                f"the query string is longer than the limit of {settings.max_body} bytes; "
+                "send the query by POST",
             )
+        full, accept = _checked(text), _accept(request)
+        added = full.count("\n") - text.count("\n")
+
+        async def read(response: httpx.Response) -> tuple[Collector, bool]:
+            """The answer, read until its end or until it holds enough rows."""
+            if response.status_code != 200:
+                await response.aread()
+                _backend_error(response, added)
+            collector = Collector(
+                response.headers.get("content-type", ""), settings.max_rows, settings.max_answer
+            )
+            async for chunk in response.aiter_bytes():
+                if collector.feed(chunk):
+                    return collector, False  # enough: closing the connection stops Oxigraph
+            return collector, True
+
+        headers = {"Content-Type": "application/sparql-query", "Accept": BACKEND_ACCEPT}
+        try:
+            collector, complete = await _backend(request, "/query", full, headers, read)
+            answer = await run_in_threadpool(collector.answer, accept, complete)
         except QueryTimeout:
             raise _timeout() from None
+        except AnswerTooLarge as exc:
+            raise fail(503, str(exc)) from None
         except QueryError as exc:
             raise fail(500, str(exc)) from None
         headers = {TRUNCATED: "true"} if answer.truncated else {}
@@ -177,23 +210,33 @@ def create_app(settings: ServeSettings) -> Starlette:
         return with_prefixes(text, PREFIXES)
 
     async def _backend(
-        request: Request, path: str, text: str, headers: dict[str, str]
-    ) -> httpx.Response:
-        client: httpx.AsyncClient = request.app.state.backend
+        request: Request,
+        path: str,
+        text: str,
+        headers: dict[str, str],
+        read: Callable[[httpx.Response], Awaitable[T]],
+        *,
+        write: bool = False,
+    ) -> T:
+        link: BackendLink = request.app.state.backend
         try:
-            return await asyncio.wait_for(
-                client.post(path, content=text.encode("utf-8"), headers=headers),
-                timeout=settings.timeout_s + GRACE_S,
-            )
-        except (TimeoutError, httpx.TimeoutException):
-            raise _timeout() from None
+            return await link.send(path, text, headers, read, write=write)
+        except TimeoutError:
+            raise _timeout("update" if write else "query") from None
+        except Restarted as exc:
+            what = "update" if write else "query"
+            raise fail(
+                503,
+                f"the {what} was stopped: {exc}, so it was restarted; send the {what} again "
+                "(narrowed if it sorts or groups many rows: those are held in memory)",
+            ) from None
         except httpx.HTTPError as exc:
             raise fail(500, f"the SPARQL server cannot be reached ({exc})") from None
 
-    def _timeout() -> HTTPException:
+    def _timeout(what: str = "query") -> HTTPException:
         return fail(
             503,
-            f"the query ran past the time limit of {settings.timeout_s:g} s and was cancelled; "
+            f"the {what} ran past the time limit of {settings.timeout_s:g} s and was cancelled; "
             "narrow it (a LIMIT, more specific patterns) or ask for a longer --timeout",
         )
 

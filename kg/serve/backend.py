@@ -5,7 +5,9 @@ pyoxigraph) implements the SPARQL 1.1 Protocol and cancels queries at its
 timeout.  hrkg runs it on a free loopback port, over the store directory, with
 the union of the article graphs as the default graph, and puts its own app in
 front (see :mod:`kg.serve.app`).  While it runs, the subprocess owns the store:
-a pyoxigraph store admits one writer, so nothing else can change it meanwhile.
+a pyoxigraph store admits one writer, so nothing else can change it meanwhile
+(builds write through the app: see :mod:`kg.remote_store`).  The app restarts
+it when a query runs away (see :mod:`kg.serve.supervisor`).
 """
 
 from __future__ import annotations
@@ -138,8 +140,14 @@ class OxigraphBackend:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                reason = self._error_line()
+                if "LOCK" in reason:
+                    raise StoreError(
+                        f"{self.location}: another process is writing to this store (its LOCK "
+                        "is held: another `hrkg serve` or a build); stop it first"
+                    )
                 raise StoreError(
-                    f"{self.location}: the SPARQL server did not start ({self._last_log_line()}); "
+                    f"{self.location}: the SPARQL server did not start ({reason}); "
                     "is another hrkg command using this store?"
                 )
             try:
@@ -149,12 +157,29 @@ class OxigraphBackend:
                 time.sleep(0.05)
         raise StoreError(f"{self.location}: the SPARQL server did not answer within 20 s")
 
-    def _last_log_line(self) -> str:
+    def _error_line(self) -> str:
+        """The server's error message (its ``Error:`` line, else its last line of output)."""
         if self._log is None:
             return "no output"
         self._log.seek(0)
         lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
-        return lines[-1][:300] if lines else f"exit code {self.process and self.process.returncode}"
+        errors = [line for line in lines if line.startswith("Error:")]
+        line = (errors or lines or [""])[-1].removeprefix("Error:").strip()
+        return line[:300] or f"exit code {self.process and self.process.returncode}"
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the running server, if any."""
+        return self.process.pid if self.process is not None else None
+
+    def restart(self) -> None:
+        """Stop the server and start it again, on a new port (see :attr:`url`).
+
+        Safe for the data: each update is one transaction, so one the stop
+        interrupts is not applied at all.
+        """
+        self.stop()
+        self.start()
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice."""

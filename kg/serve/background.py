@@ -37,7 +37,7 @@ def serve_in_background(location: Path, *, port: int = 0, **options: Any) -> Ite
 
     timeout_s = options.get("timeout_s", ServeSettings.timeout_s)
     with OxigraphBackend(location, timeout_s=timeout_s) as backend:
-        app = create_app(ServeSettings(backend.url, **options))
+        app = create_app(ServeSettings(backend.url, **options), backend)
         port = port or free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)
