@@ -35,6 +35,7 @@ from kg.cli_common import (
     ToFilter,
     TypeFilter,
     ViewOption,
+    err,
     existing_store,
     friendly,
     make_filters,
@@ -73,6 +74,9 @@ def _emit(rows: list[dict], fmt: str, title: str) -> None:
         writer.writeheader()
         writer.writerows(rows)
         out.out(buffer.getvalue(), end="", highlight=False)
+        return
+    if not rows:
+        err.print(f"{title}: nothing to show (no nodes after the filters)", highlight=False)
         return
     table = Table(title=title, title_justify="left")
     for column in rows[0] if rows else []:

@@ -210,3 +210,9 @@ def test_the_python_api_gives_the_same_answers(store_dir):
     assert set(kg.ego("Ukraine")) == {IRI[UA], IRI[IVAN]}
     assert set(kg.view("actors", countries=["UA"])) == {IRI[UA], IRI[IVAN]}
     assert sum(c.size for c in kg.communities()) == kg.view("actors").number_of_nodes()
+
+
+def test_cli_says_so_when_the_filters_leave_nothing(store_dir):
+    result = run("communities", "--type", "killing", "--store", str(store_dir))
+    assert result.exit_code == 0
+    assert "nothing to show (no nodes after the filters)" in result.stderr
