@@ -163,7 +163,10 @@ def _run_build(
 @app.command("build")
 @friendly
 def build_command(
-    inputs: Annotated[list[Path], typer.Argument(help="JSONL files, .txt files or directories.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="JSONL(.gz), .txt, .html, WARC(.gz) files or directories of them."),
+    ],
     store: StoreOption = DEFAULT_STORE,
     model: ModelOption = DEFAULT_MODEL,
     verify: VerifyOption = True,
