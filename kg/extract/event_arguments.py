@@ -131,6 +131,11 @@ class ArgumentReader:
         self.token_entity: dict[int, str] = doc._.hr_token_entity or {}
         self.kinds = {e.key: e.kind for e in doc._.hr_entities or []}
         self.reference: date | None = doc._.hr_reference_date
+        # DATE entities by sentence start, read once: Span.ents scans the whole document
+        self._dates: dict[int, list[Span]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "DATE":
+                self._dates.setdefault(ent.sent.start, []).append(ent)
         self._by_role: dict[str, list[str]] = {}
         mentions: Counter[str] = Counter()
         for ent in doc._.hr_entities or []:
@@ -473,8 +478,8 @@ class ArgumentReader:
         """(date, is_future): a DATE attached to the anchors, else the sentence's only free one."""
         attached, others = [], []
         anchor_ids = {a.i for a in anchors}
-        for ent in sent.ents:
-            if ent.label_ != "DATE" or ent.root.head.lower_ in NOT_THE_DATE:
+        for ent in self._dates.get(sent.start, []):
+            if ent.end > sent.end or ent.root.head.lower_ in NOT_THE_DATE:
                 continue
             if ent.root.dep_ == "conj" and ent.root.head.ent_type_ == "DATE":
                 continue  # read with the first date of the coordination
