@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg.errors import HrkgError
-from kg.graph import Facts
+from kg.graph import Facts, edge_relations
 
 MEASURES = ("pagerank", "degree", "betweenness")
 
@@ -219,7 +219,7 @@ def explain_path(graph: nx.Graph, start: str, end: str, facts: Facts | None = No
     HrkgError
         If a name is unknown or ambiguous, or the two are not connected.
     """
-    flat = simple(graph) if graph.is_multigraph() or graph.is_directed() else graph
+    flat = simple(graph)
     a, b = find_node(graph, start), find_node(graph, end)
     try:
         nodes = nx.shortest_path(
@@ -236,8 +236,7 @@ def _hop(graph: nx.Graph, u: str, v: str, facts: Facts | None) -> Hop:
     datas = edge_data(graph, u, v)
     relations, events, articles, evidence = [], [], [], ""
     for data in datas:
-        names = data.get("relations") or data.get("relation") or data.get("roles") or ""
-        relations += names.split()
+        relations += edge_relations(data).split()
         events += data.get("events", "").split()
         articles += data.get("articles", "").split()
         evidence = evidence or data.get("evidence", "")

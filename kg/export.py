@@ -34,7 +34,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import HrkgError
-from kg.graph import Filters, view
+from kg.graph import Filters, edge_relations, view
 from kg.store import PREFIXES, Store
 
 RDF_FORMATS = ("ttl", "trig", "nq", "jsonld")
@@ -308,20 +308,13 @@ def _for_tools(graph: nx.Graph, *, unique_keys: bool) -> nx.Graph:
     copy.add_nodes_from((node, _xml_safe(data)) for node, data in graph.nodes(data=True))
     edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
     for number, (*ends, data) in enumerate(edges):
-        attrs = _xml_safe({**data, "label": _edge_label(data)})
+        attrs = _xml_safe({**data, "label": edge_relations(data)})
         if graph.is_multigraph():
             key = f"e{number}" if unique_keys else ends[2]
             copy.add_edge(ends[0], ends[1], key=key, **attrs)
         else:
             copy.add_edge(ends[0], ends[1], **attrs)
     return copy
-
-
-def _edge_label(data: dict[str, Any]) -> str:
-    for name in ("relation", "roles", "relations"):
-        if data.get(name):
-            return str(data[name])
-    return ""
 
 
 def _graphml(graph: nx.Graph) -> bytes:

@@ -369,6 +369,21 @@ def select(facts: Facts, filters: Filters | None = None) -> Selection:
     return Selection(events, entities, roles, relations)
 
 
+def edge_relations(data: dict) -> str:
+    """What an edge of any view stands for: its ``relation`` (full view), ``roles``
+    (bipartite) or ``relations`` (actor network; "" for a link by shared events only).
+
+    Examples
+    --------
+    >>> edge_relations({"roles": "agent target"}), edge_relations({"relations": ""})
+    ('agent target', '')
+    """
+    for name in ("relation", "roles", "relations"):
+        if data.get(name):
+            return str(data[name])
+    return ""
+
+
 def _facts(source: Store | Facts) -> Facts:
     return source if isinstance(source, Facts) else load_facts(source)
 

@@ -45,22 +45,6 @@ def _iris(names: Iterable[str]) -> str:
     return " ".join(f"<{n}>" for n in names)
 
 
-def add_from(graphs: Iterable[str]) -> str:
-    """Update text: copy the entity descriptions of these article graphs into the registry.
-
-    Examples
-    --------
-    >>> "VALUES ?g { <https://w3id.org/hrkg/id/article/a1> }" in add_from(
-    ...     ["https://w3id.org/hrkg/id/article/a1"])
-    True
-    """
-    return (
-        f"INSERT {{ GRAPH <{REGISTRY}> {{ ?e ?p ?o }} }} WHERE {{ "
-        f"VALUES ?g {{ {_iris(graphs)} }} GRAPH ?g {{ ?e a ?class ; ?p ?o }} "
-        f"VALUES ?class {{ {CLASSES} }} VALUES ?p {{ {DESCRIBING} }} }}"
-    )
-
-
 def descriptions(ntriples: str) -> str:
     """Update text: add the entity descriptions found in an article's N-Triples to the registry.
 
