@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kg.store import Store
 
 
@@ -13,3 +15,12 @@ def article_quad_count(store: Store) -> int:
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{REGISTRY}>) }}"
     )
     return int(answer.rows[0][0])
+
+
+def on_disk(source: Store, path: Path) -> Path:
+    """Copy every quad of ``source`` into a new store at ``path`` and close it (for the CLI)."""
+    disk = Store(path)
+    disk.oxigraph.extend(source.dataset_quads())
+    disk.flush()
+    del disk
+    return path

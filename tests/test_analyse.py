@@ -21,6 +21,7 @@ from kg.cli import app
 from kg.errors import HrkgError
 from kg.graph import actor_network, full_graph, load_facts
 from kg.iris import event_iri
+from tests.helpers import on_disk
 
 
 @pytest.fixture(scope="module")
@@ -140,14 +141,7 @@ def test_an_ambiguous_name_lists_the_candidates():
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory):
     """The three articles in a store on disk, for the CLI."""
-    path = tmp_path_factory.mktemp("analyse") / "store"
-    source = three_articles()
-    kg = KnowledgeGraph(path)
-    for quad in source.dataset_quads():
-        kg.store.oxigraph.add(quad)
-    kg.store.flush()
-    del kg
-    return path
+    return on_disk(three_articles(), tmp_path_factory.mktemp("analyse") / "store")
 
 
 def run(*args):

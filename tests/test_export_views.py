@@ -21,7 +21,6 @@ from typing import Any
 
 import networkx as nx
 import pandas as pd
-import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -46,6 +45,7 @@ from kg.iris import article_iri
 from kg.ontology import HR
 from kg.registry import REGISTRY
 from kg.store import PREFIXES, Store
+from tests.helpers import on_disk
 
 ROOT = Path(__file__).resolve().parents[1]
 ENDPOINTS = ("source_label", "source_type", "target_label", "target_type")
@@ -405,12 +405,7 @@ def test_an_unknown_view_names_the_views(three):
 @pytest.fixture(scope="module")
 def three_dir(three, tmp_path_factory) -> Path:
     """``three_articles`` in a closed store directory, for ``hrkg export --store``."""
-    path = tmp_path_factory.mktemp("export-cli") / "store"
-    disk = Store(path)
-    disk.oxigraph.load(three.dump("nq"), format=ox.RdfFormat.N_QUADS)
-    disk.flush()
-    del disk
-    return path
+    return on_disk(three, tmp_path_factory.mktemp("export-cli") / "store")
 
 
 def hrkg(*args: str | Path):

@@ -17,6 +17,7 @@ from kg.export import export
 from kg.graph import actor_network, full_graph
 from kg.privacy import REDACTED, forget_article, forget_person, people, pseudonymise
 from kg.store import Store
+from tests.helpers import on_disk
 
 TEXT_FORMATS = ("ttl", "trig", "nq", "jsonld", "graphml", "gexf", "csv")
 
@@ -124,11 +125,7 @@ def test_forget_through_the_cli(tmp_path):
 
     from kg.cli import app
 
-    path = tmp_path / "store"
-    disk = Store(path)
-    disk.oxigraph.extend(three_articles().dataset_quads())
-    disk.flush()
-    del disk
+    path = on_disk(three_articles(), tmp_path / "store")
     runner = CliRunner()
     result = runner.invoke(app, ["forget", "--person", "Ivan Petrov", "--store", str(path)])
     assert result.exit_code == 0, result.output
@@ -157,11 +154,7 @@ def test_export_pseudonymises_through_the_cli(tmp_path, monkeypatch):
 
     from kg.cli import app
 
-    path = tmp_path / "store"
-    disk = Store(path)
-    disk.oxigraph.extend(three_articles().dataset_quads())
-    disk.flush()
-    del disk
+    path = on_disk(three_articles(), tmp_path / "store")
     runner = CliRunner()
     args = ["export", "--pseudonymise", "--format", "trig", "--store", str(path)]
     refused = runner.invoke(app, args)
